@@ -1,0 +1,1 @@
+"""Database: declarative base, engine, the request-owned session and the repository base."""

@@ -1,0 +1,35 @@
+"""registry-api: people and places (households, dwellings, reviews, support cases, projects, applications)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry_api import api
+from registry_api.config import Settings, get_settings
+from servicekit.app import ServiceSpec, create_service_app
+from servicekit.auth import TokenVerifier
+
+SERVICE_ROOT = Path(__file__).resolve().parents[2]
+GATEWAY_PREFIX = "/api/registry"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+    token_verifier: TokenVerifier | None = None,
+) -> FastAPI:
+    spec = ServiceSpec(
+        title="NOXH registry-api",
+        description="Households, persons, dwellings, annual reviews, support cases, social housing projects, "
+        "targets, applications and administrative units.",
+        v1_router=api.router,
+        alembic_ini=SERVICE_ROOT / "alembic.ini",
+        gateway_prefix=GATEWAY_PREFIX,
+    )
+    return create_service_app(
+        settings or get_settings(), spec, sessionmaker=sessionmaker, token_verifier=token_verifier
+    )

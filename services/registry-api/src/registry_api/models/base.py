@@ -1,0 +1,5 @@
+from servicekit.db.base import Base
+
+
+class RegistryBase(Base):
+    __abstract__ = True
