@@ -1,19 +1,20 @@
 from __future__ import annotations
 
-from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 import pytest
 from fastapi import FastAPI
-
+from pydantic import SecretStr
 from registry_api.config import Settings
 from registry_api.main import SERVICE_ROOT, create_app
 from registry_api.models import RegistryBase
-from servicekit.auth import TokenVerifier
 from servicekit.testing.plugin import ServiceTestConfig
 from servicekit.testing.tokens import TEST_ISSUER
+from servicekit.tokens import TokenVerifier
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-def make_app(database_url: str, sessionmaker: async_sessionmaker[AsyncSession], verifier: TokenVerifier) -> FastAPI:
+
+def make_app(
+    database_url: str, sessionmaker: async_sessionmaker[AsyncSession], verifier: TokenVerifier
+) -> FastAPI:
     settings = Settings(
         ENV="test",
         DATABASE_URL=SecretStr(database_url),

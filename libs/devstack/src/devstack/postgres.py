@@ -39,8 +39,11 @@ def _ensure_system_user() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(PG_SYSTEM_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                        PG_SYSTEM_USER], check=True, capture_output=True)
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_SYSTEM_USER],
+            check=True,
+            capture_output=True,
+        )
         return pwd.getpwnam(PG_SYSTEM_USER)
 
 
@@ -86,8 +89,16 @@ class EmbeddedPostgres:
         user = PG_SYSTEM_USER if self._as_root else None
         # pg_ctl's child keeps stdout open: send output to a file, never to a pipe we wait on.
         with open(os.devnull, "w") as devnull:
-            result = subprocess.run(cmd, check=False, text=True, user=user, stdout=devnull,
-                                    stderr=subprocess.PIPE, cwd="/", timeout=120)
+            result = subprocess.run(
+                cmd,
+                check=False,
+                text=True,
+                user=user,
+                stdout=devnull,
+                stderr=subprocess.PIPE,
+                cwd="/",
+                timeout=120,
+            )
         if check and result.returncode != 0:
             raise PostgresError(f"{program} failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
         return result
@@ -98,7 +109,11 @@ class EmbeddedPostgres:
             entry = _ensure_system_user()
             _make_traversable(self.data_dir)
             _make_traversable(POSTGRES_BIN_PATH)
-            for folder in (POSTGRES_BIN_PATH, POSTGRES_BIN_PATH.parent / "lib", POSTGRES_BIN_PATH.parent / "share"):
+            for folder in (
+                POSTGRES_BIN_PATH,
+                POSTGRES_BIN_PATH.parent / "lib",
+                POSTGRES_BIN_PATH.parent / "share",
+            ):
                 for path in [folder, *folder.rglob("*")]:
                     mode = path.stat().st_mode
                     wanted = mode | 0o004 | (0o001 if path.is_dir() or mode & 0o100 else 0)
@@ -116,8 +131,17 @@ class EmbeddedPostgres:
         self._prepare_dirs()
         if self.initialized():
             return
-        self._run("initdb", "-D", str(self.pgdata), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
-                  "--locale=C.UTF-8", "--no-instructions")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.pgdata),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-instructions",
+        )
 
     def is_running(self) -> bool:
         if not self.initialized():
@@ -133,8 +157,19 @@ class EmbeddedPostgres:
             if self.throwaway:
                 # Test data is recreated every run: durability buys nothing there.
                 options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            self._run("pg_ctl", "-D", str(self.pgdata), "-l", str(self.log_file), "-o", options,
-                      "-w", "-t", "60", "start")
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(self.pgdata),
+                "-l",
+                str(self.log_file),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            )
         self.wait_ready()
 
     def wait_ready(self, timeout_s: float = 30.0) -> None:

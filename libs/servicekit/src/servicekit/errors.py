@@ -1,19 +1,11 @@
-"""Typed application errors and the one RFC 9457 problem+json handler every service installs."""
+"""Typed application errors, rendered as RFC 9457 problem+json by `servicekit.web.problems`."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from http import HTTPStatus
 from typing import Any, ClassVar
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-logger = logging.getLogger("servicekit.errors")
 
 PROBLEM_JSON = "application/problem+json"
 # Problem types are documented at these URIs (docs/problems.md, served by the gateway at /docs/problems).
@@ -69,9 +61,16 @@ class AppError(Exception):
         return {
             "model": Problem,
             "description": cls.title,
-            "content": {PROBLEM_JSON: {"example": {
-                "type": cls.type_uri(), "title": cls.title, "status": cls.status_code, "code": cls.code,
-            }}},
+            "content": {
+                PROBLEM_JSON: {
+                    "example": {
+                        "type": cls.type_uri(),
+                        "title": cls.title,
+                        "status": cls.status_code,
+                        "code": cls.code,
+                    }
+                }
+            },
         }
 
 
@@ -146,91 +145,7 @@ def error_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route: its business errors plus the ones every route can give."""
     # Several errors can share a status; the OpenAPI entry takes the first, documenting the status.
     out: dict[int | str, dict[str, Any]] = {}
-    for err in (Unauthorized, Forbidden, Unprocessable, *errors):
+    every: tuple[type[AppError], ...] = (Unauthorized, Forbidden, Unprocessable, *errors)
+    for err in every:
         out.setdefault(err.status_code, err.openapi_response())
     return out
-
-
-def problem_response(
-    request: Request,
-    *,
-    status: int,
-    code: str,
-    title: str,
-    detail: str | None = None,
-    errors: list[FieldError] | None = None,
-    type_uri: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    body = Problem(
-        type=type_uri or PROBLEM_BASE_URI + code.replace("_", "-"),
-        title=title,
-        status=status,
-        detail=detail,
-        instance=request.url.path,
-        code=code,
-        errors=errors,
-    )
-    return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
-    )
-
-
-def _pointer(loc: Sequence[int | str]) -> str:
-    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in loc)
-
-
-def validation_field_errors(exc: RequestValidationError) -> list[FieldError]:
-    # Never echo the rejected input back: it may be a citizen ID or a phone number.
-    return [
-        FieldError(pointer=_pointer(e.get("loc", ())), code=str(e.get("type", "invalid")), message=str(e.get("msg")))
-        for e in exc.errors()
-    ]
-
-
-_STATUS_CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    406: "not_acceptable", 409: "conflict", 411: "length_required", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_failed", 429: "too_many_requests",
-}
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Every non-2xx answer of the app becomes problem+json, unknown routes and wrong methods included."""
-
-    async def app_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, AppError)
-        return problem_response(
-            request, status=exc.status_code, code=exc.code, title=exc.title, detail=exc.detail,
-            errors=exc.errors, type_uri=exc.type_uri(), headers=exc.headers or None,
-        )
-
-    async def validation_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, RequestValidationError)
-        return problem_response(
-            request, status=422, code=Unprocessable.code, title=Unprocessable.title,
-            detail="Some fields are missing or invalid.", errors=validation_field_errors(exc),
-        )
-
-    async def http_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, StarletteHTTPException)
-        status = exc.status_code
-        code = _STATUS_CODES.get(status, "http_error")
-        title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
-        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
-        return problem_response(
-            request, status=status, code=code, title=title, detail=detail, headers=dict(exc.headers or {}) or None
-        )
-
-    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        # The trace goes to the log (which carries the request id), never to the client.
-        logger.exception("unhandled error", exc_info=exc)
-        return problem_response(
-            request, status=500, code="internal_error", title="Internal error",
-            detail="Something went wrong on our side; quote the X-Request-ID header when reporting it.",
-        )
-
-    app.add_exception_handler(AppError, app_error)
-    app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(Exception, unexpected_error)

@@ -10,9 +10,10 @@ from typing import Any
 
 import httpx
 
-from servicekit.auth import ACTING_SUBJECT_HEADER, current_principal
+from servicekit.context import current_principal, request_id_var
 from servicekit.errors import AppError, UpstreamUnavailable
-from servicekit.observability import REQUEST_ID_HEADER, request_id_var
+from servicekit.observability import REQUEST_ID_HEADER
+from servicekit.principal import ACTING_SUBJECT_HEADER
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
@@ -66,7 +67,12 @@ class ServiceTokenProvider:
     """This service's own client-credentials token for one audience, fetched and cached until near expiry."""
 
     def __init__(
-        self, *, token_url: str, client_id: str, client_secret: str, audience: str,
+        self,
+        *,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        audience: str,
         client: httpx.AsyncClient | None = None,
     ) -> None:
         self.token_url = token_url
@@ -142,7 +148,9 @@ class ServiceClient:
         """Send within one total deadline; 5xx and transport failures become a 503 problem."""
         method = method.upper()
         if not self.breaker.allow():
-            raise UpstreamUnavailable(f"{self.name} is unavailable.", retry_after_s=self.breaker.retry_after_s())
+            raise UpstreamUnavailable(
+                f"{self.name} is unavailable.", retry_after_s=self.breaker.retry_after_s()
+            )
         safe_to_retry = method in IDEMPOTENT_METHODS or "Idempotency-Key" in (headers or {})
         attempts = 1 + (self.retries if safe_to_retry else 0)
         try:
@@ -166,8 +174,13 @@ class ServiceClient:
         return response
 
     async def _send_with_retries(
-        self, method: str, path: str, attempts: int, json: Any,
-        params: Mapping[str, Any] | None, headers: Mapping[str, str] | None,
+        self,
+        method: str,
+        path: str,
+        attempts: int,
+        json: Any,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
     ) -> httpx.Response:
         for attempt in range(attempts):
             last = attempt == attempts - 1

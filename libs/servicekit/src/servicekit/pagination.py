@@ -9,10 +9,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import orjson
-from fastapi import Query
 from pydantic import BaseModel, Field
 
 from servicekit.errors import BadRequest, FieldError
@@ -49,15 +48,6 @@ class PageParams:
     cursor: str | None = None
 
 
-def page_params(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page, at most 100.")] = DEFAULT_LIMIT,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="The `next_cursor` of the previous page.")
-    ] = None,
-) -> PageParams:
-    return PageParams(limit=limit, cursor=cursor)
-
-
 def _encode_value(value: Any) -> list[Any]:
     if value is None:
         return ["n", None]
@@ -81,8 +71,14 @@ def _encode_value(value: Any) -> list[Any]:
 def _decode_value(tagged: list[Any]) -> Any:
     tag, raw = tagged
     decoders: dict[str, Any] = {
-        "n": lambda _: None, "b": bool, "i": int, "u": uuid.UUID, "t": datetime.fromisoformat,
-        "d": date.fromisoformat, "m": Decimal, "s": str,
+        "n": lambda _: None,
+        "b": bool,
+        "i": int,
+        "u": uuid.UUID,
+        "t": datetime.fromisoformat,
+        "d": date.fromisoformat,
+        "m": Decimal,
+        "s": str,
     }
     return decoders[tag](raw)
 
@@ -107,5 +103,9 @@ def decode_cursor(keys: list[str], cursor: str) -> tuple[Any, ...]:
     except (ValueError, KeyError, TypeError, IndexError, binascii.Error, orjson.JSONDecodeError) as exc:
         raise InvalidCursor(
             "Start again from the first page.",
-            errors=[FieldError(pointer="/query/cursor", code="invalid_cursor", message="unknown or altered cursor")],
+            errors=[
+                FieldError(
+                    pointer="/query/cursor", code="invalid_cursor", message="unknown or altered cursor"
+                )
+            ],
         ) from exc

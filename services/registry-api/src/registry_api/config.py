@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
-
 from servicekit.settings import BaseServiceSettings
 
 
@@ -17,4 +16,4 @@ class Settings(BaseServiceSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()  # type: ignore[call-arg]  (values come from the environment)
+    return Settings()  # the required values come from the environment

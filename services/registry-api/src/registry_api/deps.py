@@ -1,6 +1,6 @@
 """Named dependencies shared by registry-api's routers."""
 
-from servicekit.auth import CurrentPrincipal
-from servicekit.db.session import SessionDep
+from servicekit.web.auth import CurrentPrincipal
+from servicekit.web.session import SessionDep
 
 __all__ = ["CurrentPrincipal", "SessionDep"]

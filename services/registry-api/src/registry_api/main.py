@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from servicekit.tokens import TokenVerifier
+from servicekit.web.app import ServiceSpec, create_service_app
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry_api import api
 from registry_api.config import Settings, get_settings
-from servicekit.app import ServiceSpec, create_service_app
-from servicekit.auth import TokenVerifier
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 GATEWAY_PREFIX = "/api/registry"

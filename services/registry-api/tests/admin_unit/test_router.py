@@ -3,9 +3,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from registry_api.admin_unit.service import admin_unit_service
+from sqlalchemy.ext.asyncio import AsyncSession
 
 HAI_PHONG = 31
 
@@ -47,8 +46,9 @@ class TestListAdminUnits:
     async def test_rejects_a_tampered_cursor(
         self, client: httpx.AsyncClient, auth: Callable[..., dict[str, str]]
     ) -> None:
-        response = await client.get("/v1/admin-units", params={"cursor": "bm90LWEtY3Vyc29y"},
-                                    headers=auth(roles=["auditor"]))
+        response = await client.get(
+            "/v1/admin-units", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=auth(roles=["auditor"])
+        )
         assert response.status_code == 400
         assert response.json()["code"] == "invalid_cursor"
 

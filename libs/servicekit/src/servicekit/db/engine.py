@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
-def make_engine(url: str, *, pool_size: int = 10, statement_timeout_ms: int = 15_000, app_name: str = "noxh") -> AsyncEngine:
+def make_engine(
+    url: str, *, pool_size: int = 10, statement_timeout_ms: int = 15_000, app_name: str = "noxh"
+) -> AsyncEngine:
     return create_async_engine(
         url,
         pool_size=pool_size,

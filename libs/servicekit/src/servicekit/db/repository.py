@@ -40,14 +40,15 @@ class RepositoryBase(Generic[M]):
 
     async def paginate(
         self,
-        stmt: Select[tuple[M]],
+        stmt: Select[Any],
         params: PageParams,
         *,
         order_by: Sequence[InstrumentedAttribute[Any]] | None = None,
         descending: bool = False,
     ) -> tuple[list[M], str | None]:
         """One keyset page of `stmt` ordered by `order_by` (which must end in a unique column)."""
-        columns = list(order_by or [self.model.__mapper__.primary_key[0]])
+        default_order: list[Any] = [self.model.__mapper__.primary_key[0]]
+        columns: list[Any] = list(order_by) if order_by else default_order
         keys = [str(c) for c in columns]
         if params.cursor:
             after = decode_cursor(keys, params.cursor)
@@ -55,7 +56,8 @@ class RepositoryBase(Generic[M]):
             cond: ColumnElement[bool] = row_key < tuple_(*after) if descending else row_key > tuple_(*after)
             stmt = stmt.where(cond)
         ordering = [c.desc() for c in columns] if descending else [c.asc() for c in columns]
-        rows = list((await self.session.execute(stmt.order_by(*ordering).limit(params.limit + 1))).scalars())
+        result = await self.session.execute(stmt.order_by(*ordering).limit(params.limit + 1))
+        rows: list[M] = list(result.scalars())
         if len(rows) <= params.limit:
             return rows, None
         rows = rows[: params.limit]
@@ -70,6 +72,6 @@ class RepositoryBase(Generic[M]):
         if exact <= EXACT_COUNT_UP_TO:
             return Count(total=exact, exact=True)
         compiled = stmt.order_by(None).compile(self.session.bind, compile_kwargs={"literal_binds": True})
-        plan = (await self.session.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}"))).scalar_one()
+        plan: Any = (await self.session.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}"))).scalar_one()
         estimate = int(plan[0]["Plan"]["Plan Rows"])
         return Count(total=max(estimate, exact), exact=False)

@@ -22,9 +22,9 @@ from fastapi import FastAPI
 from sqlalchemy import MetaData, make_url, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from servicekit.auth import TokenVerifier
 from servicekit.db.engine import make_engine
 from servicekit.testing.tokens import TestIssuer
+from servicekit.tokens import TokenVerifier
 
 AppFactory = Callable[[str, async_sessionmaker[AsyncSession], TokenVerifier], FastAPI]
 
@@ -50,8 +50,8 @@ async def recreate_database(admin_url: str, name: str) -> str:
     url = make_url(admin_url).set(drivername="postgresql+asyncpg")
     engine = make_engine(url.render_as_string(hide_password=False), pool_size=1)
     try:
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        async with engine.connect() as raw:
+            conn = await raw.execution_options(isolation_level="AUTOCOMMIT")
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             await conn.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
@@ -70,12 +70,12 @@ def test_issuer() -> TestIssuer:
 
 
 @pytest.fixture(scope="session")
-async def database_url(pg_admin_url: str, service_config: ServiceTestConfig) -> AsyncIterator[str]:
+async def database_url(pg_admin_url: str, service_config: ServiceTestConfig) -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"{service_config.db_prefix}_test_{worker}"
     url = await recreate_database(pg_admin_url, name)
     await migrate(service_config.alembic_ini, url)
-    yield url
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -116,7 +116,9 @@ def app(
     rollback_sessionmaker: async_sessionmaker[AsyncSession],
     test_issuer: TestIssuer,
 ) -> FastAPI:
-    return service_config.app_factory(database_url, rollback_sessionmaker, test_issuer.verifier(service_config.name))
+    return service_config.app_factory(
+        database_url, rollback_sessionmaker, test_issuer.verifier(service_config.name)
+    )
 
 
 @pytest.fixture
@@ -130,7 +132,9 @@ async def truncate_all(engine: AsyncEngine, metadata: MetaData, keep: frozenset[
     tables = [t.name for t in metadata.sorted_tables if t.name not in keep]
     if tables:
         async with engine.begin() as conn:
-            await conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            await conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
 
 
 @pytest.fixture

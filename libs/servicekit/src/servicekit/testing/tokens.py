@@ -13,7 +13,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from servicekit.auth import JwksCache, TokenVerifier
+from servicekit.tokens import JwksCache, TokenVerifier
 
 TEST_ISSUER = "http://issuer.test"
 
@@ -44,7 +44,9 @@ class TestIssuer:
     def verifier(self, audience: str) -> TokenVerifier:
         client = httpx.AsyncClient(transport=self.transport())
         return TokenVerifier(
-            issuer=self.issuer, audience=audience, jwks=JwksCache(self.issuer + "/jwks", client=client),
+            issuer=self.issuer,
+            audience=audience,
+            jwks=JwksCache(self.issuer + "/jwks", client=client),
             algorithms=["RS256"],
         )
 

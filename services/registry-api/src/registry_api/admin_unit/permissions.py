@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import Depends
-
-from servicekit.auth import Principal, get_principal
+from servicekit.principal import Principal
+from servicekit.web.auth import get_principal
 
 AdminUnitsRead = Annotated[Principal, Depends(get_principal)]

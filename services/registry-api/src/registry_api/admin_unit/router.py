@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
+from servicekit.errors import error_responses
+from servicekit.pagination import Page
+from servicekit.web.params import Pagination
+from servicekit.web.session import SessionDep
 
 from registry_api.admin_unit.errors import AdminUnitNotFound
 from registry_api.admin_unit.permissions import AdminUnitsRead
 from registry_api.admin_unit.schemas import AdminUnitRead
 from registry_api.admin_unit.service import admin_unit_service
 from registry_api.models import AdminUnitLevel, AdminUnitScheme
-from servicekit.db.session import SessionDep
-from servicekit.errors import error_responses
-from servicekit.pagination import Page, PageParams, page_params
 
 router = APIRouter(prefix="/admin-units", tags=["admin-units"])
 
@@ -20,8 +21,10 @@ router = APIRouter(prefix="/admin-units", tags=["admin-units"])
 async def list_admin_units(
     session: SessionDep,
     _caller: AdminUnitsRead,
-    page: Annotated[PageParams, Depends(page_params)],
-    scheme: Annotated[AdminUnitScheme, Query(description="2025 codes or legacy codes")] = AdminUnitScheme.CURRENT,
+    page: Pagination,
+    scheme: Annotated[
+        AdminUnitScheme, Query(description="2025 codes or legacy codes")
+    ] = AdminUnitScheme.CURRENT,
     level: AdminUnitLevel | None = None,
     parent_code: Annotated[str | None, Query(pattern=r"^\d{2,5}$")] = None,
 ) -> Page[AdminUnitRead]:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
-
-from fastapi import Depends, Header, Response
 
 from servicekit.errors import PreconditionFailed, PreconditionRequired
 
@@ -16,14 +13,12 @@ def etag_for(version: int) -> str:
     return f'W/"{version}"'
 
 
-def set_etag(response: Response, version: int) -> None:
-    response.headers["ETag"] = etag_for(version)
-
-
 def parse_if_match(value: str | None) -> int:
     """The version an update was made on. Missing -> 428; unparseable or `*` -> 412."""
     if value is None or not value.strip():
-        raise PreconditionRequired("Send the ETag you read as If-Match, so no one else's change is overwritten.")
+        raise PreconditionRequired(
+            "Send the ETag you read as If-Match, so no one else's change is overwritten."
+        )
     match = _ETAG.match(value)
     if not match:
         raise PreconditionFailed("If-Match must be one ETag of this resource, as it was returned.")
@@ -33,13 +28,6 @@ def parse_if_match(value: str | None) -> int:
 def check_version(current: int, expected: int) -> None:
     """Raise 412 when the row moved on since the client read it."""
     if current != expected:
-        raise PreconditionFailed(f"The resource is at version {current}; you sent version {expected}. Reload it.")
-
-
-def _if_match(
-    if_match: Annotated[str | None, Header(alias="If-Match", description="The ETag you read.")] = None,
-) -> int:
-    return parse_if_match(if_match)
-
-
-IfMatchVersion = Annotated[int, Depends(_if_match)]
+        raise PreconditionFailed(
+            f"The resource is at version {current}; you sent version {expected}. Reload it."
+        )

@@ -17,11 +17,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from servicekit.auth import JwksCache, TokenVerifier
 from servicekit.db.engine import make_engine, make_sessionmaker
-from servicekit.errors import install_error_handlers, problem_response
-from servicekit.observability import Metrics, RequestContextMiddleware, configure_logging
+from servicekit.observability import configure_logging
 from servicekit.settings import BaseServiceSettings
+from servicekit.tokens import JwksCache, TokenVerifier
+from servicekit.web.middleware import Metrics, RequestContextMiddleware
+from servicekit.web.problems import install_error_handlers, problem_response
 
 StartupHook = Callable[[FastAPI], Awaitable[None]]
 
@@ -129,14 +130,18 @@ def health_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="The database answers and its schema is at the migrations' head",
-                responses={503: {"description": "Not ready"}})
+    @router.get(
+        "/readyz",
+        summary="The database answers and its schema is at the migrations' head",
+        responses={503: {"description": "Not ready"}},
+    )
     async def readyz(request: Request) -> Any:
         sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
         try:
             async with sessionmaker() as session:
-                rows = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
-        except Exception:  # noqa: BLE001  (any database failure means "not ready")
+                result = await session.execute(text("SELECT version_num FROM alembic_version"))
+                rows: list[str] = list(result.scalars())
+        except Exception:
             return not_ready(request, "The database does not answer.")
         if set(rows) != request.app.state.migration_heads:
             return not_ready(request, "The database schema is not at the migrations' head.")

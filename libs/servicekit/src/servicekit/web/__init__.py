@@ -1,0 +1,1 @@
+"""The FastAPI side of servicekit: app factory, problem handlers, auth and request dependencies."""
