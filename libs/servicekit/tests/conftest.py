@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from sample_service.app import HERE, make_app  # noqa: E402
+from sample_service.models import SampleBase  # noqa: E402
+from servicekit.testing.plugin import ServiceTestConfig  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def service_config() -> ServiceTestConfig:
+    return ServiceTestConfig(
+        name="sample-api",
+        db_prefix="servicekit_sample",
+        alembic_ini=HERE / "alembic.ini",
+        metadata=SampleBase.metadata,
+        app_factory=make_app,
+    )
