@@ -7,9 +7,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sample_service.app import HERE, make_app  # noqa: E402
-from sample_service.models import SampleBase  # noqa: E402
-from servicekit.testing.plugin import ServiceTestConfig  # noqa: E402
+from sample_service.app import HERE, make_app
+from sample_service.models import SampleBase
+from servicekit.testing.plugin import ServiceTestConfig
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ import asyncio
 
 import httpx
 import pytest
-
 from servicekit.areas import AreaScope
 from servicekit.context import current_principal, request_id_var
 from servicekit.errors import UpstreamUnavailable
@@ -128,7 +127,9 @@ class TestServiceClient:
         assert raised.value.problem == {"code": "validation_failed"}
 
     async def test_a_404_is_returned_for_the_caller_to_interpret(self) -> None:
-        response = await client_for(httpx.MockTransport(lambda r: httpx.Response(404))).request("GET", "/v1/x")
+        response = await client_for(httpx.MockTransport(lambda r: httpx.Response(404))).request(
+            "GET", "/v1/x"
+        )
         assert response.status_code == 404
 
 
@@ -141,8 +142,11 @@ class TestServiceTokenProvider:
             return httpx.Response(200, json={"access_token": "t1", "expires_in": 300})
 
         tokens = ServiceTokenProvider(
-            token_url="http://issuer.test/token", client_id="registry-api", client_secret="s",
-            audience="funding-api", client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+            token_url="http://issuer.test/token",
+            client_id="registry-api",
+            client_secret="s",
+            audience="funding-api",
+            client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
         )
         assert await tokens.token() == "t1"
         assert await tokens.token() == "t1"
@@ -161,8 +165,11 @@ class TestServiceTokenProvider:
             return httpx.Response(200, json={})
 
         tokens = ServiceTokenProvider(
-            token_url="http://issuer.test/token", client_id="registry-api", client_secret="s",
-            audience="funding-api", client=httpx.AsyncClient(transport=httpx.MockTransport(issuer)),
+            token_url="http://issuer.test/token",
+            client_id="registry-api",
+            client_secret="s",
+            audience="funding-api",
+            client=httpx.AsyncClient(transport=httpx.MockTransport(issuer)),
         )
         await client_for(httpx.MockTransport(upstream), tokens=tokens).request("GET", "/v1/x")
         assert seen[0].headers["authorization"] == "Bearer svc-token"

@@ -9,8 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from pydantic import SecretStr, ValidationError
-
+from pydantic import Field, SecretStr, ValidationError
 from sample_service.app import SampleSettings, make_settings
 from servicekit.areas import AreaScope
 from servicekit.concurrency import check_version, etag_for, parse_if_match
@@ -30,24 +29,39 @@ class TestSettings:
 
     def test_production_refuses_dev_placeholders(self) -> None:
         with pytest.raises(ValidationError, match="PII_ENCRYPTION_KEY"):
-            make_settings("postgresql+asyncpg://db/x", ENV="production",
-                          OIDC_ISSUER="https://sso.example.vn/realms/noxh",
-                          PII_ENCRYPTION_KEY=SecretStr("changethis"))
+            make_settings(
+                "postgresql+asyncpg://db/x",
+                ENV="production",
+                OIDC_ISSUER="https://sso.example.vn/realms/noxh",
+                PII_ENCRYPTION_KEY=SecretStr("changethis"),
+            )
 
     def test_production_refuses_the_local_dev_issuer(self) -> None:
         with pytest.raises(ValidationError, match="issuer"):
-            make_settings("postgresql+asyncpg://db/x", ENV="production", OIDC_ISSUER="http://127.0.0.1:8000/auth")
+            make_settings(
+                "postgresql+asyncpg://db/x", ENV="production", OIDC_ISSUER="http://127.0.0.1:8000/auth"
+            )
 
     def test_production_accepts_real_values(self) -> None:
-        settings = make_settings("postgresql+asyncpg://db/x", ENV="production",
-                                 OIDC_ISSUER="https://sso.example.vn/realms/noxh")
+        settings = make_settings(
+            "postgresql+asyncpg://db/x", ENV="production", OIDC_ISSUER="https://sso.example.vn/realms/noxh"
+        )
         assert settings.audience == "sample-api"
         assert settings.jwks_url == "https://sso.example.vn/realms/noxh/jwks"
 
 
 class TestCursors:
     def test_round_trip_of_every_supported_type(self) -> None:
-        values = (None, True, 7, uuid.uuid4(), datetime(2026, 1, 2, tzinfo=UTC), date(2025, 7, 1), Decimal("1.5"), "x")
+        values = (
+            None,
+            True,
+            7,
+            uuid.uuid4(),
+            datetime(2026, 1, 2, tzinfo=UTC),
+            date(2025, 7, 1),
+            Decimal("1.5"),
+            "x",
+        )
         keys = [f"k{i}" for i in range(len(values))]
         assert decode_cursor(keys, encode_cursor(keys, values)) == values
 
@@ -103,7 +117,7 @@ class TestWriteModel:
     def test_text_is_nfc_and_unknown_fields_refused(self) -> None:
         class Body(WriteModel):
             name: str
-            tags: list[str] = []
+            tags: list[str] = Field(default_factory=list)
 
         body = Body.model_validate({"name": " Nguyê\u0303n ", "tags": ["Thuy\u0309"]})
         assert body.name == "Nguyễn"

@@ -12,11 +12,10 @@ from collections.abc import Callable
 import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
-from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from sample_service.models import Widget
 from servicekit.testing.tokens import TestIssuer
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 Auth = Callable[..., dict[str, str]]
 PROBLEM = "application/problem+json"
@@ -47,18 +46,28 @@ class TestProblems:
         assert response.headers["content-type"] == PROBLEM
         assert response.json()["code"] == "method_not_allowed"
 
-    async def test_unknown_field_is_refused_with_a_pointer(self, client: httpx.AsyncClient, auth: Auth) -> None:
+    async def test_unknown_field_is_refused_with_a_pointer(
+        self, client: httpx.AsyncClient, auth: Auth
+    ) -> None:
         response = await client.post(
             "/v1/widgets", json={**widget(), "is_admin": True}, headers=auth(**OFFICER)
         )
         assert response.status_code == 422
         assert response.headers["content-type"] == PROBLEM
         errors = response.json()["errors"]
-        assert errors == [{"pointer": "/body/is_admin", "code": "extra_forbidden", "message": "Extra inputs are not permitted"}]
+        assert errors == [
+            {
+                "pointer": "/body/is_admin",
+                "code": "extra_forbidden",
+                "message": "Extra inputs are not permitted",
+            }
+        ]
 
     async def test_malformed_json_is_a_422(self, client: httpx.AsyncClient, auth: Auth) -> None:
         response = await client.post(
-            "/v1/widgets", content=b"{not json", headers={**auth(**OFFICER), "content-type": "application/json"}
+            "/v1/widgets",
+            content=b"{not json",
+            headers={**auth(**OFFICER), "content-type": "application/json"},
         )
         assert response.status_code == 422
         assert response.headers["content-type"] == PROBLEM
@@ -72,7 +81,9 @@ class TestProblems:
         assert "001234567890" not in response.text
         assert "Traceback" not in response.text
 
-    async def test_validation_errors_never_echo_the_input(self, client: httpx.AsyncClient, auth: Auth) -> None:
+    async def test_validation_errors_never_echo_the_input(
+        self, client: httpx.AsyncClient, auth: Auth
+    ) -> None:
         response = await client.post(
             "/v1/widgets", json={"name": ["001234567890"], "province_code": "31"}, headers=auth(**OFFICER)
         )
@@ -119,8 +130,11 @@ class TestAuthentication:
             return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
         header = b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": test_issuer.kid}).encode())
-        claims = b64(json.dumps({"sub": "x", "aud": "sample-api", "iss": test_issuer.issuer,
-                                 "exp": 9999999999, "iat": 1}).encode())
+        claims = b64(
+            json.dumps(
+                {"sub": "x", "aud": "sample-api", "iss": test_issuer.issuer, "exp": 9999999999, "iat": 1}
+            ).encode()
+        )
         public_pem = test_issuer.key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
@@ -134,13 +148,17 @@ class TestAuthentication:
         assert response.status_code == 401
 
     async def test_wrong_role_is_403(self, client: httpx.AsyncClient, auth: Auth) -> None:
-        response = await client.post("/v1/widgets", json=widget(), headers=auth(roles=["auditor"], area_codes=["31"]))
+        response = await client.post(
+            "/v1/widgets", json=widget(), headers=auth(roles=["auditor"], area_codes=["31"])
+        )
         assert response.status_code == 403
         assert response.json()["code"] == "forbidden"
 
 
 class TestAreaScoping:
-    async def test_another_communes_row_is_invisible_even_by_id(self, client: httpx.AsyncClient, auth: Auth) -> None:
+    async def test_another_communes_row_is_invisible_even_by_id(
+        self, client: httpx.AsyncClient, auth: Auth
+    ) -> None:
         created = await create(client, auth)
         other = auth(roles=["commune_officer"], area_codes=["11560"])
         assert (await client.get(f"/v1/widgets/{created['id']}", headers=other)).status_code == 404
@@ -176,13 +194,19 @@ class TestConcurrencyControl:
         assert etag == 'W/"1"'
         missing = await client.patch(url, json={"colour": "red"}, headers=auth(**OFFICER))
         assert missing.status_code == 428
-        updated = await client.patch(url, json={"colour": "red"}, headers={**auth(**OFFICER), "If-Match": etag})
+        updated = await client.patch(
+            url, json={"colour": "red"}, headers={**auth(**OFFICER), "If-Match": etag}
+        )
         assert updated.status_code == 200, updated.text
         assert updated.headers["etag"] == 'W/"2"'
-        stale = await client.patch(url, json={"colour": "blue"}, headers={**auth(**OFFICER), "If-Match": etag})
+        stale = await client.patch(
+            url, json={"colour": "blue"}, headers={**auth(**OFFICER), "If-Match": etag}
+        )
         assert stale.status_code == 412
         assert stale.headers["content-type"] == PROBLEM
-        garbage = await client.patch(url, json={"colour": "blue"}, headers={**auth(**OFFICER), "If-Match": "*"})
+        garbage = await client.patch(
+            url, json={"colour": "blue"}, headers={**auth(**OFFICER), "If-Match": "*"}
+        )
         assert garbage.status_code == 412
 
     async def test_racing_updates_one_wins_one_gets_412(
@@ -205,7 +229,9 @@ class TestTransactionOwnership:
         committing_sessionmaker: async_sessionmaker[AsyncSession],
         auth: Auth,
     ) -> None:
-        response = await committing_client.post("/v1/widgets/pair", json=widget("twin"), headers=auth(**OFFICER))
+        response = await committing_client.post(
+            "/v1/widgets/pair", json=widget("twin"), headers=auth(**OFFICER)
+        )
         assert response.status_code == 500
         assert response.headers["content-type"] == PROBLEM
         async with committing_sessionmaker() as session:
@@ -256,10 +282,12 @@ class TestPaginationAndCount:
     async def test_count_is_estimated_above_ten_thousand(
         self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
     ) -> None:
-        await db_session.execute(text(
-            "INSERT INTO widget (id, name, province_code, commune_code, version) "
-            "SELECT gen_random_uuid(), 'bulk' || g, '31', '10525', 1 FROM generate_series(1, 12000) g"
-        ))
+        await db_session.execute(
+            text(
+                "INSERT INTO widget (id, name, province_code, commune_code, version) "
+                "SELECT gen_random_uuid(), 'bulk' || g, '31', '10525', 1 FROM generate_series(1, 12000) g"
+            )
+        )
         await db_session.execute(text("ANALYZE widget"))
         await db_session.commit()
         body = (await client.get("/v1/widgets/count", headers=auth(**OFFICER))).json()
@@ -283,7 +311,9 @@ class TestOperationalEndpoints:
         assert response.status_code == 503
         assert response.headers["content-type"] == PROBLEM
 
-    async def test_metrics_count_requests_by_route_template(self, client: httpx.AsyncClient, auth: Auth) -> None:
+    async def test_metrics_count_requests_by_route_template(
+        self, client: httpx.AsyncClient, auth: Auth
+    ) -> None:
         await client.get("/v1/widgets", headers=auth(**OFFICER))
         body = (await client.get("/metrics")).text
         assert 'http_requests_total{method="GET",route="/v1/widgets",status="200"}' in body

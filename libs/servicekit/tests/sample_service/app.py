@@ -1,14 +1,11 @@
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from pydantic import SecretStr
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from sample_service.models import Widget
 from servicekit.concurrency import check_version
 from servicekit.db.repository import RepositoryBase
 from servicekit.errors import Forbidden, NotFound, error_responses
@@ -17,10 +14,17 @@ from servicekit.principal import Principal
 from servicekit.schemas import ReadModel, WriteModel
 from servicekit.settings import BaseServiceSettings
 from servicekit.tokens import TokenVerifier
+from servicekit.outbox import emit, urn
 from servicekit.web.app import ServiceSpec, create_service_app
+from servicekit.web.idempotency import IdempotencyKeyRequired, IdempotentRoute
+from servicekit.web.platform import PlatformModels
 from servicekit.web.auth import CurrentPrincipal, get_principal, require_roles
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from sample_service.models import AuditRecord, IdempotencyRecord, Job, OutboxEvent, Widget
 
 HERE = Path(__file__).parent
 
@@ -36,6 +40,7 @@ class WidgetRepository(RepositoryBase[Widget]):
 class WidgetCreate(WriteModel):
     name: str
     colour: str | None = None
+    owner_phone: str | None = None
     province_code: str
     commune_code: str | None = None
 
@@ -76,11 +81,40 @@ async def create_widget(
 ) -> Widget:
     if not principal.covers(body.province_code, body.commune_code):
         raise Forbidden("outside your area")
-    return await WidgetRepository(session).add(Widget(**body.model_dump()))
+    widget = await WidgetRepository(session).add(Widget(**body.model_dump()))
+    await emit(
+        session,
+        OutboxEvent,
+        type="widget.created",
+        subject=urn("sample", "widget", widget.id),
+        area_codes=[widget.province_code, widget.commune_code],
+        data={"widget_id": widget.id},
+    )
+    return widget
+
+
+machine_router = APIRouter(route_class=IdempotentRoute)
+
+
+@machine_router.post(
+    "/machine-widgets", status_code=201, response_model=WidgetRead, responses=error_responses()
+)
+async def create_widget_from_a_machine(
+    body: WidgetCreate,
+    session: SessionDep,
+    _key: IdempotencyKeyRequired,
+    principal: Principal = Depends(Writer),
+) -> Widget:
+    """Machines must send an Idempotency-Key: a retry after a timeout must not create a second widget."""
+    # Slow enough that a concurrent repeat arrives while this one is in flight.
+    await asyncio.sleep(0.2)
+    return await create_widget(body, session, principal)
 
 
 @router.post("/widgets/pair", status_code=201, responses=error_responses())
-async def create_pair(body: WidgetCreate, session: SessionDep, _: Principal = Depends(Writer)) -> dict[str, str]:
+async def create_pair(
+    body: WidgetCreate, session: SessionDep, _: Principal = Depends(Writer)
+) -> dict[str, str]:
     """Adds two widgets with the same name: fine at flush, refused by the deferred constraint at commit."""
     repo = WidgetRepository(session)
     await repo.add(Widget(**body.model_dump()))
@@ -89,7 +123,9 @@ async def create_pair(body: WidgetCreate, session: SessionDep, _: Principal = De
 
 
 @router.get("/widgets", response_model=Page[WidgetRead])
-async def list_widgets(session: SessionDep, principal: CurrentPrincipal, page: Pagination) -> Page[WidgetRead]:
+async def list_widgets(
+    session: SessionDep, principal: CurrentPrincipal, page: Pagination
+) -> Page[WidgetRead]:
     repo = WidgetRepository(session)
     stmt = select(Widget).where(principal.area.sql_filter(Widget.province_code, Widget.commune_code))
     rows, cursor = await repo.paginate(stmt, page)
@@ -134,6 +170,9 @@ async def boom() -> None:
     raise RuntimeError("citizen 001234567890 broke it")
 
 
+router.include_router(machine_router)
+
+
 def make_settings(database_url: str, **overrides: object) -> SampleSettings:
     values: dict[str, object] = {
         "ENV": "test",
@@ -157,7 +196,14 @@ def make_app(
         v1_router=router,
         alembic_ini=HERE / "alembic.ini",
         gateway_prefix="/api/sample",
+        platform=PlatformModels(
+            audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job
+        ),
     )
     return create_service_app(
-        make_settings(database_url), spec, sessionmaker=sessionmaker, token_verifier=verifier, configure_logs=False
+        make_settings(database_url),
+        spec,
+        sessionmaker=sessionmaker,
+        token_verifier=verifier,
+        configure_logs=False,
     )

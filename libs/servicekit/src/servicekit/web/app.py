@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -21,7 +21,9 @@ from servicekit.db.engine import make_engine, make_sessionmaker
 from servicekit.observability import configure_logging
 from servicekit.settings import BaseServiceSettings
 from servicekit.tokens import JwksCache, TokenVerifier
+from servicekit.web.auth import get_principal
 from servicekit.web.middleware import Metrics, RequestContextMiddleware
+from servicekit.web.platform import PlatformModels, platform_router
 from servicekit.web.problems import install_error_handlers, problem_response
 
 StartupHook = Callable[[FastAPI], Awaitable[None]]
@@ -36,6 +38,9 @@ class ServiceSpec:
     gateway_prefix: str
     version: str = "1.0.0"
     public_router: APIRouter | None = None
+    # The service's platform tables; when given, /v1/events and /v1/audit are served and
+    # idempotent routes know where to keep their keys.
+    platform: PlatformModels | None = None
     on_startup: list[StartupHook] = field(default_factory=list)
     on_shutdown: list[StartupHook] = field(default_factory=list)
 
@@ -113,6 +118,12 @@ def create_service_app(
     if spec.public_router is not None:
         app.include_router(spec.public_router)
     app.include_router(spec.v1_router)
+    if spec.platform is not None:
+        app.state.idempotency_model = spec.platform.idempotency
+        app.state.platform = spec.platform
+        app.include_router(
+            platform_router(spec.platform), prefix="/v1", dependencies=[Depends(get_principal)]
+        )
     return app
 
 

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
+        # Idempotent routes store their answer in this same transaction (see web/idempotency.py).
+        request.state.db_session = session
         try:
             yield session
         except BaseException:

@@ -1,0 +1,331 @@
+"""Audit trail, event outbox and idempotency keys, on a real PostgreSQL through the sample service."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+
+import httpx
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from sample_service.models import AuditRecord, IdempotencyRecord, OutboxEvent, Widget
+from servicekit.audit import record_access, seal, verify_chain
+from servicekit.context import current_principal
+from servicekit.outbox import emit, read_feed
+from servicekit.areas import AreaScope
+from servicekit.principal import principal_from_claims
+
+Auth = Callable[..., dict[str, str]]
+OFFICER = {"roles": ["commune_officer"], "area_codes": ["10525"], "subject": "officer-1"}
+AUDITOR = {"roles": ["auditor"], "area_codes": ["31"]}
+
+
+def body(name: str = "w", commune: str = "10525", **extra: object) -> dict[str, object]:
+    return {"name": name, "province_code": "31", "commune_code": commune, **extra}
+
+
+class TestAuditTrail:
+    async def test_every_change_writes_a_masked_audit_row_in_the_same_transaction(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        created = (
+            await client.post("/v1/widgets", json=body(owner_phone="0912345678"), headers=auth(**OFFICER))
+        ).json()
+        await client.patch(
+            f"/v1/widgets/{created['id']}",
+            json={"colour": "red"},
+            headers={**auth(**OFFICER), "If-Match": 'W/"1"'},
+        )
+        rows = (
+            (
+                await db_session.execute(
+                    select(AuditRecord).order_by(AuditRecord.occurred_at, AuditRecord.action)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert [r.action for r in rows] == ["create", "update"]
+        create, change = rows
+        assert create.actor_subject == "officer-1"
+        assert create.resource_type == "widget"
+        assert create.resource_id == created["id"]
+        assert create.commune_code == "10525"
+        assert create.after is not None
+        assert create.after["owner_phone"] == "*******678"
+        assert "0912345678" not in str(create.after)
+        assert change.before is not None and change.after is not None
+        assert (change.before["colour"], change.after["colour"]) == (None, "red")
+
+    async def test_a_failed_request_leaves_no_audit_row(
+        self,
+        committing_client: httpx.AsyncClient,
+        committing_sessionmaker: async_sessionmaker[AsyncSession],
+        auth: Auth,
+    ) -> None:
+        response = await committing_client.post(
+            "/v1/widgets/pair", json=body("twin"), headers=auth(**OFFICER)
+        )
+        assert response.status_code == 500
+        async with committing_sessionmaker() as session:
+            assert (await session.execute(select(func.count()).select_from(AuditRecord))).scalar_one() == 0
+
+    async def test_a_service_acting_for_a_person_records_both(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        headers = {
+            **auth(roles=["service", "commune_officer"], area_codes=["31"], subject="funding-api"),
+            "X-Acting-Subject": "officer-9",
+        }
+        assert (await client.post("/v1/widgets", json=body(), headers=headers)).status_code == 201
+        row = (await db_session.execute(select(AuditRecord))).scalar_one()
+        assert (row.actor_subject, row.on_behalf_of) == ("funding-api", "officer-9")
+
+    async def test_access_events_are_recorded_too(self, db_session: AsyncSession) -> None:
+        token = current_principal.set(principal_from_claims({"sub": "auditor-1", "roles": ["auditor"]}))
+        try:
+            await record_access(
+                db_session,
+                AuditRecord,
+                action="reveal",
+                resource_type="person",
+                resource_id="p1",
+                detail={"field": "citizen_id"},
+            )
+        finally:
+            current_principal.reset(token)
+        row = (await db_session.execute(select(AuditRecord))).scalar_one()
+        assert (row.action, row.actor_subject, row.after) == ("reveal", "auditor-1", {"field": "citizen_id"})
+
+
+class TestAuditChain:
+    async def _sealed_trail(self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth) -> None:
+        for i in range(5):
+            await client.post("/v1/widgets", json=body(f"chain{i}"), headers=auth(**OFFICER))
+        assert await seal(db_session, AuditRecord) == 5
+        await client.post("/v1/widgets", json=body("unsealed"), headers=auth(**OFFICER))
+
+    async def test_an_intact_chain_verifies_and_reports_the_unsealed_tail(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        await self._sealed_trail(client, db_session, auth)
+        report = await verify_chain(db_session, AuditRecord)
+        assert (report.ok, report.sealed, report.unsealed) == (True, 5, 1)
+        assert await seal(db_session, AuditRecord) == 1
+        assert (await verify_chain(db_session, AuditRecord)).sealed == 6
+
+    async def test_an_altered_row_is_detected(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        await self._sealed_trail(client, db_session, auth)
+        await db_session.execute(
+            update(AuditRecord).where(AuditRecord.chain_seq == 3).values(actor_subject="x")
+        )
+        report = await verify_chain(db_session, AuditRecord)
+        assert (report.ok, report.first_break_seq, report.problem) == (False, 3, "a sealed row was altered")
+
+    async def test_a_deleted_row_is_detected(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        await self._sealed_trail(client, db_session, auth)
+        await db_session.execute(delete(AuditRecord).where(AuditRecord.chain_seq == 2))
+        report = await verify_chain(db_session, AuditRecord)
+        assert (report.ok, report.first_break_seq) == (False, 2)
+
+    async def test_deleting_the_newest_sealed_rows_cannot_hide_in_the_tail(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        await self._sealed_trail(client, db_session, auth)
+        await db_session.execute(delete(AuditRecord).where(AuditRecord.chain_seq == 1))
+        assert not (await verify_chain(db_session, AuditRecord)).ok
+
+    async def test_reordered_rows_are_detected(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        await self._sealed_trail(client, db_session, auth)
+        await db_session.execute(
+            text("UPDATE audit_record SET chain_seq = -chain_seq WHERE chain_seq IN (2, 3)")
+        )
+        await db_session.execute(
+            text("UPDATE audit_record SET chain_seq = 5 - chain_seq WHERE chain_seq < 0")
+        )
+        report = await verify_chain(db_session, AuditRecord)
+        assert (report.ok, report.first_break_seq) == (False, 2)
+
+    async def test_auditors_read_and_verify_the_trail_through_the_api(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        await self._sealed_trail(client, db_session, auth)
+        response = await client.get("/v1/audit", params={"limit": 4}, headers=auth(**AUDITOR))
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert len(page["items"]) == 4 and page["next_cursor"]
+        rest = (
+            await client.get("/v1/audit", params={"cursor": page["next_cursor"]}, headers=auth(**AUDITOR))
+        ).json()
+        assert len(rest["items"]) == 2
+        assert {i["id"] for i in page["items"]}.isdisjoint({i["id"] for i in rest["items"]})
+        by_actor = (await client.get("/v1/audit", params={"actor": "nobody"}, headers=auth(**AUDITOR))).json()
+        assert by_actor["items"] == []
+        verification = (await client.get("/v1/audit/verification", headers=auth(**AUDITOR))).json()
+        assert verification["ok"] is True
+
+    async def test_officers_may_not_read_the_trail(self, client: httpx.AsyncClient, auth: Auth) -> None:
+        assert (await client.get("/v1/audit", headers=auth(**OFFICER))).status_code == 403
+
+    async def test_another_provinces_auditor_sees_nothing(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        await self._sealed_trail(client, db_session, auth)
+        other = (await client.get("/v1/audit", headers=auth(roles=["auditor"], area_codes=["01"]))).json()
+        assert all(i["province_code"] is None for i in other["items"])
+
+
+class TestOutbox:
+    async def test_events_are_published_with_the_change_and_only_then(
+        self,
+        committing_client: httpx.AsyncClient,
+        committing_sessionmaker: async_sessionmaker[AsyncSession],
+        auth: Auth,
+    ) -> None:
+        created = (await committing_client.post("/v1/widgets", json=body(), headers=auth(**OFFICER))).json()
+        await committing_client.post("/v1/widgets/pair", json=body("twin"), headers=auth(**OFFICER))
+        reader = auth(roles=["province_officer"], area_codes=["31"])
+        feed = (await committing_client.get("/v1/events", headers=reader)).json()
+        assert [e["type"] for e in feed["items"]] == ["widget.created"]
+        event = feed["items"][0]
+        assert event["subject"] == f"urn:noxh:sample:widget:{created['id']}"
+        assert event["area_codes"] == ["10525", "31"]
+        assert event["data"] == {"widget_id": created["id"]}
+        again = (
+            await committing_client.get("/v1/events", params={"after": feed["next_cursor"]}, headers=reader)
+        ).json()
+        assert again["items"] == []
+        assert again["next_cursor"]
+
+    async def test_an_uncommitted_earlier_event_is_never_skipped(
+        self, committing_sessionmaker: async_sessionmaker[AsyncSession]
+    ) -> None:
+        scope = AreaScope.from_codes(["31"])
+        async with committing_sessionmaker() as slow:
+            await emit(slow, OutboxEvent, type="t.slow", subject="s", area_codes=["31"], data={})
+            await slow.flush()  # holds the lower transaction id, not yet committed
+            async with committing_sessionmaker() as fast:
+                await emit(fast, OutboxEvent, type="t.fast", subject="f", area_codes=["31"], data={})
+                await fast.commit()
+            async with committing_sessionmaker() as reader:
+                first = await read_feed(reader, OutboxEvent, after=None, limit=10, scope=scope)
+            # The fast event waits behind the unfinished slow transaction rather than jumping the queue.
+            assert first.items == []
+            await slow.commit()
+        async with committing_sessionmaker() as reader:
+            second = await read_feed(reader, OutboxEvent, after=first.next_cursor, limit=10, scope=scope)
+        assert [e.type for e in second.items] == ["t.slow", "t.fast"]
+
+    async def test_readers_see_only_their_areas(
+        self, committing_client: httpx.AsyncClient, auth: Auth
+    ) -> None:
+        await committing_client.post("/v1/widgets", json=body(), headers=auth(**OFFICER))
+        hanoi = (
+            await committing_client.get(
+                "/v1/events", headers=auth(roles=["province_officer"], area_codes=["01"])
+            )
+        ).json()
+        assert hanoi["items"] == []
+        partner_without_scope = await committing_client.get(
+            "/v1/events", headers=auth(roles=["partner"], area_codes=["31"])
+        )
+        assert partner_without_scope.status_code == 403
+        officer = await committing_client.get("/v1/events", headers=auth(**OFFICER))
+        assert officer.status_code == 403
+
+    async def test_a_bad_cursor_is_a_400(self, client: httpx.AsyncClient, auth: Auth) -> None:
+        response = await client.get(
+            "/v1/events", params={"after": "xyz"}, headers=auth(roles=["service"], area_codes=["31"])
+        )
+        assert response.status_code == 400
+
+
+class TestIdempotency:
+    async def test_a_repeat_replays_the_first_answer(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        headers = {**auth(**OFFICER), "Idempotency-Key": str(uuid.uuid4())}
+        first = await client.post("/v1/machine-widgets", json=body("m1"), headers=headers)
+        second = await client.post("/v1/machine-widgets", json=body("m1"), headers=headers)
+        assert (first.status_code, second.status_code) == (201, 201)
+        assert first.json() == second.json()
+        assert second.headers["idempotent-replayed"] == "true"
+        assert (await db_session.execute(select(func.count()).select_from(Widget))).scalar_one() == 1
+
+    async def test_the_key_is_required_here(self, client: httpx.AsyncClient, auth: Auth) -> None:
+        response = await client.post("/v1/machine-widgets", json=body(), headers=auth(**OFFICER))
+        assert response.status_code == 400
+        assert response.json()["code"] == "idempotency_key_missing"
+
+    async def test_a_malformed_key_is_a_400(self, client: httpx.AsyncClient, auth: Auth) -> None:
+        response = await client.post(
+            "/v1/machine-widgets", json=body(), headers={**auth(**OFFICER), "Idempotency-Key": "x" * 300}
+        )
+        assert response.status_code == 400
+
+    async def test_a_reused_key_with_another_payload_is_a_422(
+        self, client: httpx.AsyncClient, auth: Auth
+    ) -> None:
+        headers = {**auth(**OFFICER), "Idempotency-Key": "k-1"}
+        assert (await client.post("/v1/machine-widgets", json=body("a"), headers=headers)).status_code == 201
+        reused = await client.post("/v1/machine-widgets", json=body("b"), headers=headers)
+        assert reused.status_code == 422
+        assert reused.json()["code"] == "idempotency_key_reused"
+
+    async def test_keys_are_per_caller(self, client: httpx.AsyncClient, auth: Auth) -> None:
+        key = {"Idempotency-Key": "shared"}
+        one = await client.post("/v1/machine-widgets", json=body("x1"), headers={**auth(**OFFICER), **key})
+        other = {**OFFICER, "subject": "officer-2"}
+        two = await client.post("/v1/machine-widgets", json=body("x2"), headers={**auth(**other), **key})
+        assert (one.status_code, two.status_code) == (201, 201)
+        assert one.json()["id"] != two.json()["id"]
+
+    async def test_a_failed_first_attempt_can_be_retried_with_the_same_key(
+        self, client: httpx.AsyncClient, auth: Auth
+    ) -> None:
+        headers = {**auth(**OFFICER), "Idempotency-Key": "retry-me"}
+        refused = await client.post("/v1/machine-widgets", json=body(commune="11560"), headers=headers)
+        assert refused.status_code == 403
+        again = await client.post("/v1/machine-widgets", json=body(commune="11560"), headers=headers)
+        assert again.status_code == 403  # run again, not replayed: errors are not stored
+
+    async def test_concurrent_repeats_create_one_resource(
+        self,
+        committing_client: httpx.AsyncClient,
+        committing_sessionmaker: async_sessionmaker[AsyncSession],
+        auth: Auth,
+    ) -> None:
+        headers = {**auth(**OFFICER), "Idempotency-Key": "race"}
+        results = await asyncio.gather(
+            *[
+                committing_client.post("/v1/machine-widgets", json=body("race"), headers=headers)
+                for _ in range(3)
+            ]
+        )
+        statuses = sorted(r.status_code for r in results)
+        assert statuses.count(201) == 1
+        assert set(statuses) <= {201, 409}
+        async with committing_sessionmaker() as session:
+            assert (await session.execute(select(func.count()).select_from(Widget))).scalar_one() == 1
+            record = (await session.execute(select(IdempotencyRecord))).scalar_one()
+            assert record.status == "completed"
+        replay = await committing_client.post("/v1/machine-widgets", json=body("race"), headers=headers)
+        assert replay.status_code == 201
+        assert replay.headers["idempotent-replayed"] == "true"
+
+    async def test_keys_are_kept_at_least_seven_days(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        await client.post(
+            "/v1/machine-widgets", json=body("kept"), headers={**auth(**OFFICER), "Idempotency-Key": "k7"}
+        )
+        record = (await db_session.execute(select(IdempotencyRecord))).scalar_one()
+        assert (record.expires_at - record.created_at).days >= 7
