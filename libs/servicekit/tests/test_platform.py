@@ -7,15 +7,16 @@ import uuid
 from collections.abc import Callable
 
 import httpx
-from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
+import pytest
 from sample_service.models import AuditRecord, IdempotencyRecord, OutboxEvent, Widget
+from servicekit.areas import AreaScope
 from servicekit.audit import record_access, seal, verify_chain
 from servicekit.context import current_principal
+from servicekit.manage import run_manage
 from servicekit.outbox import emit, read_feed
-from servicekit.areas import AreaScope
 from servicekit.principal import principal_from_claims
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 Auth = Callable[..., dict[str, str]]
 OFFICER = {"roles": ["commune_officer"], "area_codes": ["10525"], "subject": "officer-1"}
@@ -56,7 +57,8 @@ class TestAuditTrail:
         assert create.after is not None
         assert create.after["owner_phone"] == "*******678"
         assert "0912345678" not in str(create.after)
-        assert change.before is not None and change.after is not None
+        assert change.before is not None
+        assert change.after is not None
         assert (change.before["colour"], change.after["colour"]) == (None, "red")
 
     async def test_a_failed_request_leaves_no_audit_row(
@@ -161,7 +163,8 @@ class TestAuditChain:
         response = await client.get("/v1/audit", params={"limit": 4}, headers=auth(**AUDITOR))
         assert response.status_code == 200, response.text
         page = response.json()
-        assert len(page["items"]) == 4 and page["next_cursor"]
+        assert len(page["items"]) == 4
+        assert page["next_cursor"]
         rest = (
             await client.get("/v1/audit", params={"cursor": page["next_cursor"]}, headers=auth(**AUDITOR))
         ).json()
@@ -329,3 +332,20 @@ class TestIdempotency:
         )
         record = (await db_session.execute(select(IdempotencyRecord))).scalar_one()
         assert (record.expires_at - record.created_at).days >= 7
+
+
+class TestManageCommands:
+    async def test_seal_then_verify_from_the_command_line(
+        self,
+        committing_client: httpx.AsyncClient,
+        database_url: str,
+        auth: Auth,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        for i in range(3):
+            await committing_client.post("/v1/widgets", json=body(f"cli{i}"), headers=auth(**OFFICER))
+        assert await asyncio.to_thread(run_manage, database_url, AuditRecord, ["seal-audit"]) == 0
+        assert await asyncio.to_thread(run_manage, database_url, AuditRecord, ["verify-audit"]) == 0
+        lines = capsys.readouterr().out.strip().splitlines()
+        assert '"sealed": 3' in lines[0]
+        assert '"ok": true' in lines[1]

@@ -9,17 +9,17 @@ from pydantic import SecretStr
 from servicekit.concurrency import check_version
 from servicekit.db.repository import RepositoryBase
 from servicekit.errors import Forbidden, NotFound, error_responses
+from servicekit.outbox import emit, urn
 from servicekit.pagination import Count, Page
 from servicekit.principal import Principal
 from servicekit.schemas import ReadModel, WriteModel
 from servicekit.settings import BaseServiceSettings
 from servicekit.tokens import TokenVerifier
-from servicekit.outbox import emit, urn
 from servicekit.web.app import ServiceSpec, create_service_app
-from servicekit.web.idempotency import IdempotencyKeyRequired, IdempotentRoute
-from servicekit.web.platform import PlatformModels
 from servicekit.web.auth import CurrentPrincipal, get_principal, require_roles
+from servicekit.web.idempotency import IdempotencyKeyRequired, IdempotentRoute
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
+from servicekit.web.platform import PlatformModels
 from servicekit.web.session import SessionDep
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
