@@ -46,7 +46,9 @@ def main(mode: str) -> int:
                 print(f"wrote {path.relative_to(ROOT)}")  # noqa: T201
         elif fresh != current:
             stale.append(name)
-            diff = difflib.unified_diff(current.splitlines(), fresh.splitlines(), "committed", "generated", lineterm="")
+            diff = difflib.unified_diff(
+                current.splitlines(), fresh.splitlines(), "committed", "generated", lineterm=""
+            )
             print("\n".join(list(diff)[:40]))  # noqa: T201
     if stale:
         print(f"stale openapi.json: {', '.join(stale)} — run `make openapi` and commit", file=sys.stderr)  # noqa: T201

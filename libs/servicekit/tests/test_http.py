@@ -6,6 +6,7 @@ import asyncio
 
 import httpx
 import pytest
+
 from servicekit.areas import AreaScope
 from servicekit.context import current_principal, request_id_var
 from servicekit.errors import UpstreamUnavailable

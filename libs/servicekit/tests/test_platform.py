@@ -8,6 +8,9 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from sample_service.models import AuditRecord, IdempotencyRecord, OutboxEvent, Widget
 from servicekit.areas import AreaScope
 from servicekit.audit import record_access, seal, verify_chain
@@ -15,8 +18,6 @@ from servicekit.context import current_principal
 from servicekit.manage import run_manage
 from servicekit.outbox import emit, read_feed
 from servicekit.principal import principal_from_claims
-from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 Auth = Callable[..., dict[str, str]]
 OFFICER = {"roles": ["commune_officer"], "area_codes": ["10525"], "subject": "officer-1"}

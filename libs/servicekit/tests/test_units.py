@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from pydantic import Field, SecretStr, ValidationError
+
 from sample_service.app import SampleSettings, make_settings
 from servicekit.areas import AreaScope
 from servicekit.concurrency import check_version, etag_for, parse_if_match

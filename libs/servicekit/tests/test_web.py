@@ -12,10 +12,11 @@ from collections.abc import Callable
 import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
-from sample_service.models import Widget
-from servicekit.testing.tokens import TestIssuer
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from sample_service.models import Widget
+from servicekit.testing.tokens import TestIssuer
 
 Auth = Callable[..., dict[str, str]]
 PROBLEM = "application/problem+json"

@@ -3,13 +3,14 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from registry_api.config import Settings
 from registry_api.main import SERVICE_ROOT, create_app
 from registry_api.models import RegistryBase
 from servicekit.testing.plugin import ServiceTestConfig
 from servicekit.testing.tokens import TEST_ISSUER
 from servicekit.tokens import TokenVerifier
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 
 def make_app(

@@ -6,6 +6,10 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, Response
 from pydantic import SecretStr
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from sample_service.models import AuditRecord, IdempotencyRecord, Job, OutboxEvent, Widget
 from servicekit.concurrency import check_version
 from servicekit.db.repository import RepositoryBase
 from servicekit.errors import Forbidden, NotFound, error_responses
@@ -21,10 +25,6 @@ from servicekit.web.idempotency import IdempotencyKeyRequired, IdempotentRoute
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.platform import PlatformModels
 from servicekit.web.session import SessionDep
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from sample_service.models import AuditRecord, IdempotencyRecord, Job, OutboxEvent, Widget
 
 HERE = Path(__file__).parent
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
 from servicekit.audit import Audited
 from servicekit.db.base import AreaMixin, Base, IdMixin, TimestampMixin, VersionedMixin
 from servicekit.db.platform import AuditRecordMixin, IdempotencyRecordMixin, JobMixin, OutboxEventMixin
-from sqlalchemy import String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
 
 
 class SampleBase(Base):

@@ -2,10 +2,9 @@
 
 import sys
 
-from servicekit.manage import run_manage
-
 from registry_api.config import get_settings
 from registry_api.models import AuditRecord
+from servicekit.manage import run_manage
 
 if __name__ == "__main__":
     sys.exit(run_manage(get_settings().DATABASE_URL.get_secret_value(), AuditRecord))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from servicekit.seed import SeedStep, run_seed_steps
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry_api.admin_unit.service import admin_unit_service
 from registry_api.config import get_settings
+from servicekit.seed import SeedStep, run_seed_steps
 
 HAI_PHONG_PROVINCE_CODE = 31  # Hai Duong (legacy code 30) merged into Hai Phong on 1/7/2025.
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-from registry_api.admin_unit.service import admin_unit_service
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry_api.admin_unit.service import admin_unit_service
 
 HAI_PHONG = 31
 

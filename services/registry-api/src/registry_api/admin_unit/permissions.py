@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import Depends
+
 from servicekit.principal import Principal
 from servicekit.web.auth import get_principal
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from servicekit.db.repository import RepositoryBase
-from servicekit.pagination import PageParams
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from registry_api.models import AdminUnit
+from servicekit.db.repository import RepositoryBase
+from servicekit.pagination import PageParams
 
 
 class AdminUnitRepository(RepositoryBase[AdminUnit]):

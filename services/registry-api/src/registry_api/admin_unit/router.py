@@ -3,16 +3,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from servicekit.errors import error_responses
-from servicekit.pagination import Page
-from servicekit.web.params import Pagination
-from servicekit.web.session import SessionDep
 
 from registry_api.admin_unit.errors import AdminUnitNotFound
 from registry_api.admin_unit.permissions import AdminUnitsRead
 from registry_api.admin_unit.schemas import AdminUnitRead
 from registry_api.admin_unit.service import admin_unit_service
 from registry_api.models import AdminUnitLevel, AdminUnitScheme
+from servicekit.errors import error_responses
+from servicekit.pagination import Page
+from servicekit.web.params import Pagination
+from servicekit.web.session import SessionDep
 
 router = APIRouter(prefix="/admin-units", tags=["admin-units"])
 

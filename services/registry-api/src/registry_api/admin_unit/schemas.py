@@ -4,9 +4,9 @@ from datetime import date
 from typing import Annotated
 
 from pydantic import Field
-from servicekit.schemas import ReadModel
 
 from registry_api.models import AdminUnitLevel, AdminUnitScheme
+from servicekit.schemas import ReadModel
 
 Code = Annotated[str, Field(pattern=r"^\d{2}$|^\d{3}$|^\d{5}$", examples=["31", "11560"])]
 

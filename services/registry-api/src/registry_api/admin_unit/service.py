@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from servicekit.pagination import PageParams
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry_api.admin_unit.errors import AdminUnitNotFound
 from registry_api.admin_unit.repository import AdminUnitRepository
 from registry_api.models import AdminUnit, AdminUnitLevel, AdminUnitScheme
+from servicekit.pagination import PageParams
 
 # Decision 19/2025/QĐ-TTg: the two-level codes take effect with the reorganisation on 1 July 2025.
 CURRENT_SCHEME_VALID_FROM = date(2025, 7, 1)

@@ -6,11 +6,11 @@ import uuid
 from datetime import date
 from enum import StrEnum
 
-from servicekit.db.base import new_id
 from sqlalchemy import CheckConstraint, Date, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry_api.models.base import RegistryBase
+from servicekit.db.base import new_id
 
 
 class AdminUnitScheme(StrEnum):

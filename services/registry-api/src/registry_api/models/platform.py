@@ -1,8 +1,7 @@
 """registry-api's platform tables: audit trail, event outbox, idempotency keys, jobs."""
 
-from servicekit.db.platform import AuditRecordMixin, IdempotencyRecordMixin, JobMixin, OutboxEventMixin
-
 from registry_api.models.base import RegistryBase
+from servicekit.db.platform import AuditRecordMixin, IdempotencyRecordMixin, JobMixin, OutboxEventMixin
 
 
 class AuditRecord(AuditRecordMixin, RegistryBase):

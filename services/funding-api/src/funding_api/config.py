@@ -1,0 +1,20 @@
+"""funding-api settings, from `FUNDING_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import SettingsConfigDict
+
+from servicekit.settings import BaseServiceSettings
+
+
+class Settings(BaseServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="FUNDING_", extra="ignore", frozen=True)
+
+    SERVICE_NAME: str = "funding-api"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()  # the required values come from the environment
