@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 from sqlalchemy import String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.audit import Audited
-from servicekit.db.base import AreaMixin, Base, IdMixin, TimestampMixin, VersionedMixin
+from servicekit.db.base import AreaMixin, IdMixin, TimestampMixin, VersionedMixin, service_metadata
 from servicekit.db.platform import AuditRecordMixin, IdempotencyRecordMixin, JobMixin, OutboxEventMixin
 
 
-class SampleBase(Base):
-    __abstract__ = True
+class SampleBase(DeclarativeBase):
+    metadata = service_metadata()
 
 
 class Widget(Audited, IdMixin, TimestampMixin, VersionedMixin, AreaMixin, SampleBase):

@@ -9,10 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from funding_api import api
 from funding_api.config import Settings, get_settings
+from funding_api.models import AuditRecord, IdempotencyRecord, Job, OutboxEvent
 from servicekit.tokens import TokenVerifier
 from servicekit.web.app import ServiceSpec, create_service_app
+from servicekit.web.platform import PlatformModels
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
+PLATFORM = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)
 GATEWAY_PREFIX = "/api/funding"
 
 
@@ -29,6 +32,7 @@ def create_app(
         v1_router=api.router,
         alembic_ini=SERVICE_ROOT / "alembic.ini",
         gateway_prefix=GATEWAY_PREFIX,
+        platform=PLATFORM,
     )
     return create_service_app(
         settings or get_settings(), spec, sessionmaker=sessionmaker, token_verifier=token_verifier

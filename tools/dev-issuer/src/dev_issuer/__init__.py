@@ -1,0 +1,1 @@
+"""A small OIDC provider for development and tests. It refuses to start in production."""

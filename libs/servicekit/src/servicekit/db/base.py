@@ -7,7 +7,7 @@ from datetime import datetime
 
 import uuid_utils
 from sqlalchemy import BigInteger, DateTime, MetaData, String, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 # Deterministic names make downgrades and autogenerate diffs reliable.
 NAMING_CONVENTION = {
@@ -24,11 +24,15 @@ def new_id() -> uuid.UUID:
     return uuid.UUID(bytes=uuid_utils.uuid7().bytes)
 
 
-class Base(DeclarativeBase):
-    """Each service subclasses this once in its models package (its own metadata)."""
+def service_metadata() -> MetaData:
+    """A fresh MetaData with the naming convention: one per service, never shared."""
+    return MetaData(naming_convention=NAMING_CONVENTION)
 
-    __abstract__ = True
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# A service declares its own base, so its tables and class registry are its own:
+#
+#     class RegistryBase(DeclarativeBase):
+#         metadata = service_metadata()
 
 
 class IdMixin:

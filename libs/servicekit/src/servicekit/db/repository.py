@@ -8,12 +8,11 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute
 
-from servicekit.db.base import Base
 from servicekit.pagination import EXACT_COUNT_UP_TO, Count, PageParams, decode_cursor, encode_cursor
 
-M = TypeVar("M", bound=Base)
+M = TypeVar("M", bound=DeclarativeBase)
 
 
 class RepositoryBase(Generic[M]):

@@ -2,5 +2,15 @@
 
 from inspection_api.models.base import InspectionBase
 from inspection_api.models.land_use_plan import LandUsePlan, LandUsePlanLevel, LandUsePlanStatus
+from inspection_api.models.platform import AuditRecord, IdempotencyRecord, Job, OutboxEvent
 
-__all__ = ["InspectionBase", "LandUsePlan", "LandUsePlanLevel", "LandUsePlanStatus"]
+__all__ = [
+    "AuditRecord",
+    "IdempotencyRecord",
+    "InspectionBase",
+    "Job",
+    "LandUsePlan",
+    "LandUsePlanLevel",
+    "LandUsePlanStatus",
+    "OutboxEvent",
+]

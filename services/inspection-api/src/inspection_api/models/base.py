@@ -1,5 +1,9 @@
-from servicekit.db.base import Base
+from sqlalchemy.orm import DeclarativeBase
+
+from servicekit.db.base import service_metadata
 
 
-class InspectionBase(Base):
-    __abstract__ = True
+class InspectionBase(DeclarativeBase):
+    """The service's own declarative base: its own metadata (constraint naming convention) and registry."""
+
+    metadata = service_metadata()

@@ -1,0 +1,10 @@
+"""Operator commands: `python -m inspection_api.manage verify-audit` (exit 2 when the chain is broken)."""
+
+import sys
+
+from inspection_api.config import get_settings
+from inspection_api.models import AuditRecord
+from servicekit.manage import run_manage
+
+if __name__ == "__main__":
+    sys.exit(run_manage(get_settings().DATABASE_URL.get_secret_value(), AuditRecord))
