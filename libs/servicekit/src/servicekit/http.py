@@ -6,7 +6,7 @@ import asyncio
 import random
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -14,9 +14,11 @@ from servicekit.context import current_principal, request_id_var
 from servicekit.errors import AppError, UpstreamUnavailable
 from servicekit.observability import REQUEST_ID_HEADER
 from servicekit.principal import ACTING_SUBJECT_HEADER
+from servicekit.settings import BaseServiceSettings
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
+C = TypeVar("C", bound="ServiceClient")
 
 
 class UpstreamRequestError(AppError):
@@ -124,6 +126,9 @@ class ServiceClient:
         self.retries = retries
         self.breaker = breaker or CircuitBreaker()
 
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
     async def _headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
         headers = dict(extra or {})
         request_id = request_id_var.get()
@@ -197,3 +202,28 @@ class ServiceClient:
             # Full jitter: repeated callers do not retry in lock-step.
             await asyncio.sleep(random.uniform(0, 0.1 * 2**attempt))  # noqa: S311
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def build_service_client(
+    client_class: type[C],
+    settings: BaseServiceSettings,
+    *,
+    name: str,
+    base_url: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+    token_transport: httpx.AsyncBaseTransport | None = None,
+) -> C:
+    """A typed client for the service `name`, calling with this service's own token (audience `name`)."""
+    tokens = None
+    if settings.SERVICE_CLIENT_ID and settings.SERVICE_CLIENT_SECRET:
+        tokens = ServiceTokenProvider(
+            token_url=settings.token_url,
+            client_id=settings.SERVICE_CLIENT_ID,
+            client_secret=settings.SERVICE_CLIENT_SECRET.get_secret_value(),
+            audience=name,
+            client=httpx.AsyncClient(transport=token_transport, timeout=settings.UPSTREAM_TIMEOUT_S),
+        )
+    http = httpx.AsyncClient(
+        base_url=base_url.rstrip("/"), transport=transport, timeout=settings.UPSTREAM_TIMEOUT_S
+    )
+    return client_class(name, http, tokens=tokens, deadline_s=settings.UPSTREAM_TIMEOUT_S)

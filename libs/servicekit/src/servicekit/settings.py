@@ -33,6 +33,7 @@ class BaseServiceSettings(BaseSettings):
     # Identity: any OIDC issuer; the audience is this service's own name.
     OIDC_ISSUER: str
     OIDC_JWKS_URL: str | None = None
+    OIDC_TOKEN_URL: str | None = None
     OIDC_AUDIENCE: str | None = None
     OIDC_ALGORITHMS: tuple[str, ...] = ("RS256", "ES256")
     # This service's own client, for calls to other services and for jobs.
@@ -49,6 +50,10 @@ class BaseServiceSettings(BaseSettings):
     @property
     def audience(self) -> str:
         return self.OIDC_AUDIENCE or self.SERVICE_NAME
+
+    @property
+    def token_url(self) -> str:
+        return self.OIDC_TOKEN_URL or self.OIDC_ISSUER.rstrip("/") + "/token"
 
     @property
     def jwks_url(self) -> str:

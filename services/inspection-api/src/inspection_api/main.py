@@ -8,8 +8,10 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inspection_api import api
+from inspection_api.clients.registry import RegistryClient
 from inspection_api.config import Settings, get_settings
 from inspection_api.models import AuditRecord, IdempotencyRecord, Job, OutboxEvent
+from servicekit.http import build_service_client
 from servicekit.tokens import TokenVerifier
 from servicekit.web.app import ServiceSpec, create_service_app
 from servicekit.web.platform import PlatformModels
@@ -24,7 +26,19 @@ def create_app(
     *,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     token_verifier: TokenVerifier | None = None,
+    registry_client: RegistryClient | None = None,
 ) -> FastAPI:
+    settings = settings or get_settings()
+
+    async def open_clients(app: FastAPI) -> None:
+        if getattr(app.state, "registry_client", None) is None:
+            app.state.registry_client = build_service_client(
+                RegistryClient, settings, name="registry-api", base_url=settings.REGISTRY_URL
+            )
+
+    async def close_clients(app: FastAPI) -> None:
+        await app.state.registry_client.aclose()
+
     spec = ServiceSpec(
         title="NOXH inspection-api",
         description="Land-use plans and the land they designate for social housing, commercial projects' "
@@ -33,7 +47,9 @@ def create_app(
         alembic_ini=SERVICE_ROOT / "alembic.ini",
         gateway_prefix=GATEWAY_PREFIX,
         platform=PLATFORM,
+        on_startup=[open_clients],
+        on_shutdown=[close_clients],
     )
-    return create_service_app(
-        settings or get_settings(), spec, sessionmaker=sessionmaker, token_verifier=token_verifier
-    )
+    app = create_service_app(settings, spec, sessionmaker=sessionmaker, token_verifier=token_verifier)
+    app.state.registry_client = registry_client
+    return app

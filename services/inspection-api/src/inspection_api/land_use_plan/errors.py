@@ -14,3 +14,8 @@ class AreaNotCovered(Forbidden):
 class LandUsePlanDecisionMissing(Unprocessable):
     code = "land_use_plan_decision_missing"
     title = "An approved or superseded plan needs its decision number and date"
+
+
+class CommuneNotInProvince(Unprocessable):
+    code = "commune_not_in_province"
+    title = "The commune is not a current commune of that province"

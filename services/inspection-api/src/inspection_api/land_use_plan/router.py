@@ -4,6 +4,7 @@ import uuid
 
 from fastapi import APIRouter, Response
 
+from inspection_api.deps import RegistryClientDep
 from inspection_api.land_use_plan.errors import (
     AreaNotCovered,
     LandUsePlanDecisionMissing,
@@ -13,7 +14,7 @@ from inspection_api.land_use_plan.permissions import LandUsePlansRead, LandUsePl
 from inspection_api.land_use_plan.schemas import LandUsePlanCreate, LandUsePlanRead, LandUsePlanUpdate
 from inspection_api.land_use_plan.service import land_use_plan_service
 from inspection_api.models import LandUsePlanLevel, LandUsePlanStatus
-from servicekit.errors import PreconditionFailed, PreconditionRequired, error_responses
+from servicekit.errors import PreconditionFailed, PreconditionRequired, UpstreamUnavailable, error_responses
 from servicekit.pagination import InvalidCursor, Page
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
@@ -25,14 +26,19 @@ router = APIRouter(prefix="/land-use-plans", tags=["land-use-plans"])
     "",
     status_code=201,
     response_model=LandUsePlanRead,
-    responses=error_responses(AreaNotCovered, LandUsePlanDecisionMissing),
+    responses=error_responses(AreaNotCovered, LandUsePlanDecisionMissing, UpstreamUnavailable),
 )
 async def create_land_use_plan(
-    body: LandUsePlanCreate, session: SessionDep, caller: LandUsePlansWrite, response: Response
+    body: LandUsePlanCreate,
+    session: SessionDep,
+    caller: LandUsePlansWrite,
+    registry: RegistryClientDep,
+    response: Response,
 ) -> LandUsePlanRead:
     """Record a land-use plan of an area you cover: a province-wide plan (no `commune_code`) needs the
-    province, a commune plan the commune or its province."""
-    plan = await land_use_plan_service.create(session, caller, body)
+    province, a commune plan the commune or its province. registry-api confirms that the commune is a
+    current commune of the province (503 while it is unreachable)."""
+    plan = await land_use_plan_service.create(session, caller, body, registry)
     set_etag(response, plan.version)
     return LandUsePlanRead.model_validate(plan)
 

@@ -7,8 +7,10 @@ from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspection_api.clients.registry import RegistryClient
 from inspection_api.land_use_plan.errors import (
     AreaNotCovered,
+    CommuneNotInProvince,
     LandUsePlanDecisionMissing,
     LandUsePlanNotFound,
 )
@@ -39,13 +41,28 @@ def _require_decision(plan: LandUsePlan) -> None:
 
 
 class LandUsePlanService:
-    async def create(self, session: AsyncSession, caller: Principal, data: LandUsePlanCreate) -> LandUsePlan:
+    async def create(
+        self, session: AsyncSession, caller: Principal, data: LandUsePlanCreate, registry: RegistryClient
+    ) -> LandUsePlan:
         """Record a plan. A commune plan needs the commune or its province covered; a province-wide one
-        needs the province. (That a commune lies in the given province is not checked here: only
-        registry-api holds the units.)"""
+        needs the province. Only registry-api holds the units, so it confirms the commune's province:
+        otherwise a caller covering one commune could file it under another province's code."""
         if not caller.covers(data.province_code, data.commune_code):
             where = f"commune {data.commune_code}" if data.commune_code else f"province {data.province_code}"
             raise AreaNotCovered(f"You do not cover {where}.")
+        if data.commune_code is not None:
+            unit = await registry.admin_unit(data.commune_code)
+            if unit is None or unit.level != "commune" or unit.parent_code != data.province_code:
+                raise CommuneNotInProvince(
+                    f"{data.commune_code} is not a current commune of province {data.province_code}.",
+                    errors=[
+                        FieldError(
+                            pointer="/body/commune_code",
+                            code="commune_not_in_province",
+                            message="not a current commune of the given province",
+                        )
+                    ],
+                )
         plan = LandUsePlan(
             province_code=data.province_code,
             commune_code=data.commune_code,
