@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, Date, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from funding_api.models.base import FundingBase
+from servicekit.audit import Audited
 from servicekit.db.base import IdMixin, TimestampMixin, VersionedMixin
 
 
@@ -31,7 +32,7 @@ class FundingSourceKind(StrEnum):
 KIND_VALUES = ", ".join(f"'{k.value}'" for k in FundingSourceKind)
 
 
-class FundingSource(IdMixin, TimestampMixin, VersionedMixin, FundingBase):
+class FundingSource(Audited, IdMixin, TimestampMixin, VersionedMixin, FundingBase):
     """A province-level source (no commune code): a commune-only caller covers none of them."""
 
     __tablename__ = "funding_source"

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspection_api.models.base import InspectionBase
+from servicekit.audit import Audited
 from servicekit.db.base import AreaMixin, IdMixin, TimestampMixin, VersionedMixin
 
 
@@ -31,7 +32,7 @@ def _one_of(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
-class LandUsePlan(IdMixin, TimestampMixin, VersionedMixin, AreaMixin, InspectionBase):
+class LandUsePlan(Audited, IdMixin, TimestampMixin, VersionedMixin, AreaMixin, InspectionBase):
     """A plan of a whole province or city (`commune_code` NULL) or of one commune."""
 
     __tablename__ = "land_use_plan"
