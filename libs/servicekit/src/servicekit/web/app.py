@@ -106,6 +106,9 @@ def create_service_app(
         generate_unique_id_function=operation_id,
         servers=[{"url": spec.gateway_prefix, "description": "through the NOXH gateway"}],
         separate_input_output_schemas=False,
+        # FastAPI's built-in docs pages load their scripts from a CDN; nothing may call the internet.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.sessionmaker = sessionmaker
