@@ -71,7 +71,8 @@ def test_issuer() -> TestIssuer:
 
 @pytest.fixture(scope="session")
 async def database_url(pg_admin_url: str, service_config: ServiceTestConfig) -> str:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Two runs of one service's tests at once (xdist workers, or two checkouts) need their own databases.
+    worker = os.environ.get("NOXH_TEST_DB_SUFFIX") or os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"{service_config.db_prefix}_test_{worker}"
     url = await recreate_database(pg_admin_url, name)
     await migrate(service_config.alembic_ini, url)
