@@ -133,6 +133,10 @@ class TestLogs:
             "cccd [redacted] phone [redacted] [redacted] year 2026"
         )
 
+    def test_ids_are_not_mistaken_for_personal_numbers(self) -> None:
+        job_id = "0190f5a2-7c1e-7b3a-9f00-123456789012"
+        assert scrub(f"job {job_id} done") == f"job {job_id} done"
+
     def test_json_lines(self) -> None:
         record = logging.LogRecord("x", logging.INFO, __file__, 1, "id %s", ("001234567890",), None)
         line = json.loads(JsonFormatter("sample-api").format(record))

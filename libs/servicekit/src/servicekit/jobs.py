@@ -19,18 +19,22 @@ import random
 import signal
 import socket
 import time
+import traceback
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, String, and_, delete, func, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
 
 from servicekit.db.base import new_id
 from servicekit.db.engine import make_engine, make_sessionmaker
@@ -54,8 +58,15 @@ class JobStatus(StrEnum):
     DEAD = "dead"
 
 
-ACTIVE_STATUSES = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
-FINISHED_STATUSES = (JobStatus.SUCCEEDED.value, JobStatus.DEAD.value)
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+FINISHED_STATUSES = (JobStatus.SUCCEEDED, JobStatus.DEAD)
+
+
+def _status_in(column: InstrumentedAttribute[str], *statuses: JobStatus) -> ColumnElement[bool]:
+    """`status IN ('queued', ...)` with the values inline, not bound: only then can PostgreSQL's generic
+    plans (asyncpg prepares every statement) prove the partial indexes' predicates and use them."""
+    values = [literal_column(f"'{status.value}'", String) for status in statuses]
+    return column == values[0] if len(values) == 1 else column.in_(values)
 
 
 class PermanentJobError(Exception):
@@ -136,14 +147,14 @@ async def _enqueue(
     kind: str,
     payload: Mapping[str, Any],
     *,
-    run_after: datetime | None,
+    run_after: datetime | ColumnElement[datetime] | None,
     dedupe_key: str | None,
     max_attempts: int | None,
     created_by: str | None,
 ) -> tuple[JobT, bool]:
     if max_attempts is not None and max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
-    if run_after is not None and run_after.tzinfo is None:
+    if isinstance(run_after, datetime) and run_after.tzinfo is None:
         raise ValueError("run_after must be timezone-aware")
     values: dict[str, Any] = {
         "id": new_id(),
@@ -166,7 +177,7 @@ async def _enqueue(
     insert = insert.on_conflict_do_nothing()
     existing_query = (
         select(model)
-        .where(model.dedupe_key == dedupe_key, model.status.in_(ACTIVE_STATUSES))
+        .where(model.dedupe_key == dedupe_key, _status_in(model.status, *ACTIVE_STATUSES))
         .execution_options(populate_existing=True)
     )
     for _ in range(3):  # the holder may finish between the insert and the lookup; then insert again
@@ -183,7 +194,10 @@ async def purge_finished_jobs(session: AsyncSession, model: type[JobMixin], *, o
     """Delete succeeded and dead jobs finished longer ago than `older_than`; returns how many."""
     statement = (
         delete(model)
-        .where(model.status.in_(FINISHED_STATUSES), model.finished_at < func.clock_timestamp() - older_than)
+        .where(
+            _status_in(model.status, *FINISHED_STATUSES),
+            model.finished_at < func.clock_timestamp() - older_than,
+        )
         .returning(model.id)
     )
     return len((await session.execute(statement)).all())
@@ -255,7 +269,12 @@ class Backoff:
 
 @dataclass(frozen=True)
 class PeriodicJob:
-    """Enqueued by the workers about every `every_s` seconds, once across all of them."""
+    """Run once per slot of `every_s` seconds, whichever workers are up.
+
+    Slots start at multiples of `every_s` since the Unix epoch (`every_s=86400` runs at 00:00 UTC), so
+    the first run comes at the next slot after start-up, not at once. A run still going when its next
+    slot starts makes that slot be skipped, never queued twice.
+    """
 
     kind: str
     every_s: float
@@ -320,11 +339,34 @@ class JobContext:
 
 
 def describe_error(exc: BaseException) -> str:
-    """`Type: message`, scrubbed of personal numbers and truncated; never a traceback."""
-    message = str(exc)
-    text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-    text = scrub(text)
+    """`Type: message` for `last_error`: scrubbed of personal numbers, truncated, never a traceback.
+
+    Database errors keep the server's one-line message only: SQLAlchemy's text carries the statement
+    and its parameters, and the server's DETAIL quotes the row's values. Validation errors keep where
+    and what, never the input.
+    """
+    name = type(exc).__name__
+    if isinstance(exc, StatementError):
+        driver_error = (exc.orig.__cause__ or exc.orig) if exc.orig is not None else None
+        lines = str(driver_error).splitlines() if driver_error is not None else []
+        message = f"({type(driver_error).__name__}) {lines[0]}" if lines else ""
+    elif isinstance(exc, ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc'])) or '(root)'}: {error['type']}" for error in exc.errors()
+        )
+        message = f"{exc.error_count()} invalid for {exc.title}: {problems}"
+    else:
+        message = str(exc)
+    text = scrub(f"{name}: {message}" if message else name)
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frames as `file:line function`: where it failed, without any value."""
+    frames = traceback.extract_tb(exc.__traceback__)[-3:]
+    return " < ".join(
+        f"{Path(frame.filename).name}:{frame.lineno} {frame.name}" for frame in reversed(frames)
+    )
 
 
 class Worker:
@@ -362,7 +404,6 @@ class Worker:
         self._registry = registry
         self._periodic = tuple(periodic)
         self._periodic_due = dict.fromkeys((job.kind for job in periodic), 0.0)
-        self._lock_namespace = getattr(model, "__tablename__", model.__name__)
 
     # -------------------------------------------------------------------------------- loop
 
@@ -375,7 +416,7 @@ class Worker:
         while not stop.is_set():
             worked = False
             try:
-                await self.enqueue_due_periodic()
+                await self.schedule_periodic()
                 worked = await self.run_once()
             except Exception:
                 logger.exception("job worker %s: loop failed; trying again", self.worker_id)
@@ -394,18 +435,20 @@ class Worker:
             return False
         if claim.spec is not None:
             await self._run(claim, claim.spec)
+        if claim.kind in self._periodic_due:
+            self._periodic_due[claim.kind] = 0.0  # queue its next slot now, so none is missed
         return True
 
-    async def enqueue_due_periodic(self) -> int:
-        """Enqueue the periodic jobs that are due; returns how many this worker enqueued."""
-        enqueued = 0
+    async def schedule_periodic(self) -> int:
+        """Queue the next run of each periodic job that has none queued or running; returns how many."""
+        scheduled = 0
         for job in self._periodic:
             if time.monotonic() < self._periodic_due[job.kind]:
                 continue
-            created, wait_s = await self._enqueue_periodic(job)
-            self._periodic_due[job.kind] = time.monotonic() + wait_s
-            enqueued += created
-        return enqueued
+            scheduled += await self._schedule(job)
+            # Often enough to queue the next slot before it starts; cheap (one index probe).
+            self._periodic_due[job.kind] = time.monotonic() + min(job.every_s / 2, 30.0)
+        return scheduled
 
     # -------------------------------------------------------------------------------- claiming
 
@@ -426,9 +469,9 @@ class Worker:
         m = self._model
         now = func.now()
         ready = or_(
-            and_(m.status == JobStatus.QUEUED.value, m.run_after <= now),
+            and_(_status_in(m.status, JobStatus.QUEUED), m.run_after <= now),
             # A running job whose lease ran out: its worker died or hung.
-            and_(m.status == JobStatus.RUNNING.value, m.locked_until < now),
+            and_(_status_in(m.status, JobStatus.RUNNING), m.locked_until < now),
         )
         query = (
             select(m.id, m.kind, m.payload, m.status, m.attempts, m.max_attempts, m.locked_by)
@@ -478,31 +521,24 @@ class Worker:
             )  # fmt: skip
         return claim
 
-    async def _enqueue_periodic(self, job: PeriodicJob) -> tuple[bool, float]:
-        m = self._model
+    async def _schedule(self, job: PeriodicJob) -> bool:
+        every_s = float(job.every_s)
+        epoch = func.extract("epoch", func.clock_timestamp())
+        next_slot = func.to_timestamp((func.floor(epoch / every_s) + 1) * every_s)
         async with self._sessionmaker() as session, session.begin():
-            # Workers take turns per periodic kind, so each sees the others' committed enqueue.
-            lock_key = func.hashtextextended(f"{self._lock_namespace}:{job.dedupe_key}", 0)
-            await session.execute(select(func.pg_advisory_xact_lock(lock_key)))
-            newest = func.max(m.created_at)
-            query = select(newest, func.clock_timestamp() - newest).where(m.dedupe_key == job.dedupe_key)
-            last, age = (await session.execute(query)).one()
-            if last is not None and isinstance(age, timedelta):
-                since = age.total_seconds()
-                # 10 % slack, so a timer firing a little early does not skip a whole interval.
-                if since < job.every_s * 0.9:
-                    return False, job.every_s - since
+            # While the queued (or running) run holds the dedupe key, this is a no-op, whichever
+            # worker tries: the partial unique index arbitrates.
             _, created = await _enqueue(
                 session,
-                m,
+                self._model,
                 job.kind,
                 job.payload,
-                run_after=None,
+                run_after=next_slot,
                 dedupe_key=job.dedupe_key,
                 max_attempts=None,
                 created_by=f"periodic:{self.worker_id}",
             )
-        return created, job.every_s
+        return created
 
     # -------------------------------------------------------------------------------- running
 
@@ -659,19 +695,14 @@ class Worker:
             self._log_lease_lost(claim)
             return
         duration = {"duration_ms": round((time.monotonic() - started) * 1000)}
-        # The traceback has no local values; the formatter scrubs personal numbers from it.
-        if retry:
-            logger.warning(
-                "job failed, retrying in %.1f s: kind=%s id=%s attempt=%d/%d error=%s",
-                delay_s, claim.kind, claim.id, claim.attempt, claim.max_attempts, type(exc).__name__,
-                exc_info=exc, extra=duration,
-            )  # fmt: skip
-        else:
-            logger.error(
-                "job dead: kind=%s id=%s attempt=%d/%d error=%s",
-                claim.kind, claim.id, claim.attempt, claim.max_attempts, type(exc).__name__,
-                exc_info=exc, extra=duration,
-            )  # fmt: skip
+        # The error's type and where it arose; its message stays in last_error (it may quote data).
+        outcome = f"failed, retrying in {delay_s:.1f} s" if retry else "dead"
+        logger.log(
+            logging.WARNING if retry else logging.ERROR,
+            "job %s: kind=%s id=%s attempt=%d/%d error=%s at %s",
+            outcome, claim.kind, claim.id, claim.attempt, claim.max_attempts, type(exc).__name__, _where(exc),
+            extra=duration,
+        )  # fmt: skip
 
     def _log_lease_lost(self, claim: _Claim) -> None:
         logger.warning(

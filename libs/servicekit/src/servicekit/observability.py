@@ -14,7 +14,8 @@ from servicekit.context import request_id_var
 REQUEST_ID_HEADER = "X-Request-ID"
 
 # A citizen ID is 12 digits, an old ID card 9, a phone 10-11 digits (or +84...): none may reach a log.
-_PII_NUMBER = re.compile(r"(?<!\d)(?:\+?84|0)?\d{9,12}(?!\d)")
+# Not inside a longer token: the last group of a UUID or a hex digest is not a phone number.
+_PII_NUMBER = re.compile(r"(?<![\w-])(?:\+?84|0)?\d{9,12}(?![\w-])")
 
 
 def scrub(text: str) -> str:
