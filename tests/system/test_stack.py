@@ -334,7 +334,8 @@ def test_status_shows_the_running_stack(stack: Stack) -> None:
         check=True,
     )
     assert f"stack: ready at {stack.base_url}/" in result.stdout
-    for name in ("issuer", "registry-api", "funding-api", "inspection-api", "gateway"):
+    names = ("issuer", "registry-api", "funding-api", "inspection-api", "gateway", "registry-api-worker")
+    for name in names:
         assert re.search(rf"^\s+{name}\s+running", result.stdout, re.MULTILINE), result.stdout
 
 
@@ -385,3 +386,7 @@ def test_a_service_calls_another_with_its_own_token(stack: Stack) -> None:
         )
         assert trail.status_code == 200, trail.text
         assert [r["action"] for r in trail.json()["items"]] == ["create"]
+        # The worker seals the trail in the background; the chain verifies.
+        verification = client.get("/api/inspection/v1/audit/verification", headers=auditor)
+        assert verification.status_code == 200
+        assert verification.json()["ok"] is True

@@ -113,7 +113,12 @@ def test_process_table(tmp_path: Path) -> None:
     cfg = config(tmp_path)
     secrets = dev_secrets.ensure_secrets(cfg.secrets_file, [s.env_prefix for s in SERVICES])
     specs = process_specs(cfg, secrets)
-    assert [s.name for s in specs] == [ISSUER, "registry-api", "funding-api", "inspection-api", GATEWAY]
-    # Readiness is checked through the gateway.
+    workers = ["registry-api-worker", "funding-api-worker", "inspection-api-worker"]
+    services = ["registry-api", "funding-api", "inspection-api"]
+    assert [s.name for s in specs] == [ISSUER, *services, *workers, GATEWAY]
+    # Readiness is checked through the gateway; workers are ready once they run.
     assert specs[1].ready_url == "http://127.0.0.1:8000/api/registry/readyz"
-    assert all(s.ready_url and s.ready_url.startswith(cfg.gateway_url) for s in specs)
+    assert all(
+        s.ready_url and s.ready_url.startswith(cfg.gateway_url) for s in specs if s.name not in workers
+    )
+    assert all(s.ready_url is None for s in specs if s.name in workers)

@@ -347,6 +347,17 @@ def process_specs(cfg: StackConfig, secrets: Mapping[str, str]) -> list[ProcessS
                 grace_s=8,
             )
         )
+    for service in cfg.services:
+        # Each service's job worker (audit sealing, housekeeping, imports ...): no port, ready once running.
+        specs.append(
+            ProcessSpec(
+                name=f"{service.name}-worker",
+                argv=[sys.executable, "-m", f"{service.package}.worker"],
+                env=service_env(cfg, service, secrets),
+                cwd=cfg.root,
+                grace_s=15,
+            )
+        )
     specs.append(
         ProcessSpec(
             name=GATEWAY,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sample_service.models import AuditRecord, IdempotencyRecord, Job, OutboxEvent, Widget
 from servicekit.concurrency import check_version
+from servicekit.db.platform import PlatformModels
 from servicekit.db.repository import RepositoryBase
 from servicekit.errors import Forbidden, NotFound, error_responses
 from servicekit.outbox import emit, urn
@@ -23,7 +24,6 @@ from servicekit.web.app import ServiceSpec, create_service_app
 from servicekit.web.auth import CurrentPrincipal, get_principal, require_roles
 from servicekit.web.idempotency import IdempotencyKeyRequired, IdempotentRoute
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
-from servicekit.web.platform import PlatformModels
 from servicekit.web.session import SessionDep
 
 HERE = Path(__file__).parent

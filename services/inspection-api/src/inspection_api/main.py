@@ -10,14 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from inspection_api import api
 from inspection_api.clients.registry import RegistryClient
 from inspection_api.config import Settings, get_settings
-from inspection_api.models import AuditRecord, IdempotencyRecord, Job, OutboxEvent
+from inspection_api.models.platform import PLATFORM
 from servicekit.http import build_service_client
 from servicekit.tokens import TokenVerifier
 from servicekit.web.app import ServiceSpec, create_service_app
-from servicekit.web.platform import PlatformModels
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
-PLATFORM = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)
 GATEWAY_PREFIX = "/api/inspection"
 
 

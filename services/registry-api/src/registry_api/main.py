@@ -9,13 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry_api import api
 from registry_api.config import Settings, get_settings
-from registry_api.models import AuditRecord, IdempotencyRecord, Job, OutboxEvent
+from registry_api.models.platform import PLATFORM
 from servicekit.tokens import TokenVerifier
 from servicekit.web.app import ServiceSpec, create_service_app
-from servicekit.web.platform import PlatformModels
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
-PLATFORM = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)
 GATEWAY_PREFIX = "/api/registry"
 
 

@@ -11,6 +11,7 @@ so they live in the service's own database and migrations.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -130,3 +131,13 @@ class JobMixin:
                 postgresql_where=text("dedupe_key IS NOT NULL AND status IN ('queued', 'running')"),
             ),
         )
+
+
+@dataclass(frozen=True)
+class PlatformModels:
+    """A service's four platform tables, handed to the app factory, the worker and the commands."""
+
+    audit: type[AuditRecordMixin]
+    outbox: type[OutboxEventMixin]
+    idempotency: type[IdempotencyRecordMixin]
+    job: type[JobMixin]

@@ -18,12 +18,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from servicekit.db.engine import make_engine, make_sessionmaker
+from servicekit.db.platform import PlatformModels
 from servicekit.observability import configure_logging
 from servicekit.settings import BaseServiceSettings
 from servicekit.tokens import JwksCache, TokenVerifier
 from servicekit.web.auth import get_principal
 from servicekit.web.middleware import Metrics, RequestContextMiddleware
-from servicekit.web.platform import PlatformModels, platform_router
+from servicekit.web.platform import platform_router
 from servicekit.web.problems import install_error_handlers, problem_response
 
 StartupHook = Callable[[FastAPI], Awaitable[None]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from servicekit.audit import ChainReport, list_records, verify_chain
-from servicekit.db.platform import AuditRecordMixin, IdempotencyRecordMixin, JobMixin, OutboxEventMixin
+from servicekit.db.platform import PlatformModels
 from servicekit.errors import Forbidden, error_responses
 from servicekit.outbox import EventPage, read_feed
 from servicekit.pagination import MAX_LIMIT, Page
@@ -19,15 +18,6 @@ from servicekit.principal import Principal, Role
 from servicekit.web.auth import require_roles
 from servicekit.web.params import Pagination
 from servicekit.web.session import SessionDep
-
-
-@dataclass(frozen=True)
-class PlatformModels:
-    audit: type[AuditRecordMixin]
-    outbox: type[OutboxEventMixin]
-    idempotency: type[IdempotencyRecordMixin]
-    job: type[JobMixin]
-
 
 EVENT_READER_ROLES = (Role.SERVICE, Role.PARTNER, Role.AUDITOR, Role.PROVINCE_OFFICER, Role.ADMINISTRATOR)
 AUDIT_READER_ROLES = (Role.AUDITOR, Role.ADMINISTRATOR)

@@ -1,7 +1,13 @@
 """funding-api's platform tables: audit trail, event outbox, idempotency keys, jobs."""
 
 from funding_api.models.base import FundingBase
-from servicekit.db.platform import AuditRecordMixin, IdempotencyRecordMixin, JobMixin, OutboxEventMixin
+from servicekit.db.platform import (
+    AuditRecordMixin,
+    IdempotencyRecordMixin,
+    JobMixin,
+    OutboxEventMixin,
+    PlatformModels,
+)
 
 
 class AuditRecord(AuditRecordMixin, FundingBase):
@@ -18,3 +24,6 @@ class IdempotencyRecord(IdempotencyRecordMixin, FundingBase):
 
 class Job(JobMixin, FundingBase):
     __tablename__ = "job"
+
+
+PLATFORM = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)

@@ -1,7 +1,13 @@
 """inspection-api's platform tables: audit trail, event outbox, idempotency keys, jobs."""
 
 from inspection_api.models.base import InspectionBase
-from servicekit.db.platform import AuditRecordMixin, IdempotencyRecordMixin, JobMixin, OutboxEventMixin
+from servicekit.db.platform import (
+    AuditRecordMixin,
+    IdempotencyRecordMixin,
+    JobMixin,
+    OutboxEventMixin,
+    PlatformModels,
+)
 
 
 class AuditRecord(AuditRecordMixin, InspectionBase):
@@ -18,3 +24,6 @@ class IdempotencyRecord(IdempotencyRecordMixin, InspectionBase):
 
 class Job(JobMixin, InspectionBase):
     __tablename__ = "job"
+
+
+PLATFORM = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)

@@ -1,7 +1,13 @@
 """registry-api's platform tables: audit trail, event outbox, idempotency keys, jobs."""
 
 from registry_api.models.base import RegistryBase
-from servicekit.db.platform import AuditRecordMixin, IdempotencyRecordMixin, JobMixin, OutboxEventMixin
+from servicekit.db.platform import (
+    AuditRecordMixin,
+    IdempotencyRecordMixin,
+    JobMixin,
+    OutboxEventMixin,
+    PlatformModels,
+)
 
 
 class AuditRecord(AuditRecordMixin, RegistryBase):
@@ -18,3 +24,6 @@ class IdempotencyRecord(IdempotencyRecordMixin, RegistryBase):
 
 class Job(JobMixin, RegistryBase):
     __tablename__ = "job"
+
+
+PLATFORM = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)
