@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -12,7 +13,8 @@ from servicekit.testing.plugin import ServiceTestConfig, alembic_config, recreat
 
 
 async def check_migrations(service_config: ServiceTestConfig, pg_admin_url: str) -> None:
-    name = f"{service_config.db_prefix}_migrations_check"
+    suffix = os.environ.get("NOXH_TEST_DB_SUFFIX") or os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"{service_config.db_prefix}_migrations_check_{suffix}"
     url = await recreate_database(pg_admin_url, name)
     config = alembic_config(service_config.alembic_ini, url)
     heads = ScriptDirectory.from_config(config).get_heads()
