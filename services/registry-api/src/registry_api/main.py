@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry_api import api
 from registry_api.config import Settings, get_settings
 from registry_api.models.platform import PLATFORM
+from registry_api.person.pii import build_cipher
 from servicekit.tokens import TokenVerifier
 from servicekit.web.app import ServiceSpec, create_service_app
 
@@ -32,6 +33,9 @@ def create_app(
         gateway_prefix=GATEWAY_PREFIX,
         platform=PLATFORM,
     )
-    return create_service_app(
-        settings or get_settings(), spec, sessionmaker=sessionmaker, token_verifier=token_verifier
-    )
+    settings = settings or get_settings()
+    app = create_service_app(settings, spec, sessionmaker=sessionmaker, token_verifier=token_verifier)
+    # One cipher per process, built with the app (not in the lifespan, which in-process test clients
+    # do not run); the keys never leave it.
+    app.state.pii_cipher = build_cipher(settings)
+    return app

@@ -7,19 +7,44 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry_api.admin_unit.service import admin_unit_service
+from registry_api.category.reference import seed_poverty_standards
 from registry_api.config import get_settings
+from registry_api.household.demo import seed_demo_households
+from registry_api.person.pii import build_cipher
 from servicekit.seed import SeedStep, run_seed_steps
 
 HAI_PHONG_PROVINCE_CODE = 31  # Hai Duong (legacy code 30) merged into Hai Phong on 1/7/2025.
 
 
-async def seed_hai_phong_units(session: AsyncSession) -> str:
-    added = await admin_unit_service.seed_current_province(session, HAI_PHONG_PROVINCE_CODE)
-    return f"{added} units added"
+async def seed_current_units(session: AsyncSession) -> str:
+    return f"{await admin_unit_service.seed_current_units(session)} units"
+
+
+async def seed_legacy_units(session: AsyncSession) -> str:
+    return f"{await admin_unit_service.seed_legacy_units(session)} units"
+
+
+async def seed_admin_unit_mapping(session: AsyncSession) -> str:
+    return f"{await admin_unit_service.seed_mapping(session)} old -> new pairs"
+
+
+async def seed_poverty_standards_step(session: AsyncSession) -> str:
+    return f"{await seed_poverty_standards(session)} standards added"
+
+
+async def seed_demo_households_step(session: AsyncSession) -> str:
+    cipher = build_cipher(get_settings())
+    return f"{await seed_demo_households(session, cipher)} households added"
 
 
 STEPS: list[SeedStep] = [
-    SeedStep("admin-units-hai-phong-2025", seed_hai_phong_units),
+    # All units of both schemes and the mapping between them, from the packages' static tables.
+    SeedStep("admin-units-2025", seed_current_units),
+    SeedStep("admin-units-legacy", seed_legacy_units),
+    SeedStep("admin-unit-mapping-2025", seed_admin_unit_mapping),
+    # Reference rows with their legal basis, then demo households (they need the units and standards).
+    SeedStep("poverty-standards", seed_poverty_standards_step),
+    SeedStep("demo-households-hai-phong", seed_demo_households_step),
 ]
 
 

@@ -44,6 +44,10 @@ class AdminUnit(RegistryBase):
     division_type: Mapped[str] = mapped_column(String(40))
     codename: Mapped[str] = mapped_column(String(120))
     parent_code: Mapped[str | None] = mapped_column(String(5))
+    # The province the unit lies in (itself for a province), in the unit's own scheme: one hop from a
+    # legacy commune to its legacy province, which reports by old boundaries need.
+    province_code: Mapped[str] = mapped_column(String(2))
     valid_from: Mapped[date] = mapped_column(Date)
+    # The last day the unit existed (inclusive); NULL while it exists.
     valid_to: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(80))

@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.exc import IntegrityError
+
+from registry_api.models import HouseholdMembership, Person
+from registry_api.person.errors import CitizenIdTaken
+from servicekit.areas import AreaScope
+from servicekit.db.repository import RepositoryBase
+from servicekit.pagination import PageParams
+
+CITIZEN_ID_UNIQUE = "uq_person_citizen_id_bidx"
+LOOKUP_LIMIT = 10
+
+# Search phases, in the order results are returned.
+EXACT, WORDS, SIMILAR = 0, 1, 2
+PHASE_NAMES = {EXACT: "exact", WORDS: "words", SIMILAR: "similar"}
+# pg_trgm's default for `%`, fixed here so a server setting cannot change the results.
+SIMILARITY_THRESHOLD = 0.3
+
+
+def in_area(area: AreaScope) -> ColumnElement[bool]:
+    """Persons carry their household's area codes, so the caller's area filters them directly."""
+    return area.sql_filter(Person.province_code, Person.commune_code)
+
+
+@dataclass(frozen=True)
+class NameQuery:
+    """A folded search: the whole query (for exact matches) and the tsquery text (`w1 & w2 & w3:*`)."""
+
+    folded: str
+    tsquery: str
+
+
+@dataclass(frozen=True)
+class SearchAfter:
+    """Where the previous page ended: its phase, its (negated, integer) score and its person id."""
+
+    phase: int
+    score: int
+    person_id: uuid.UUID
+
+
+def _words_match(query: NameQuery) -> ColumnElement[bool]:
+    # The query text is bound, and holds folded words (letters and digits) only: no tsquery syntax
+    # a caller could inject.
+    tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), query.tsquery)
+    return Person.name_words.bool_op("@@")(tsquery)
+
+
+class PersonRepository(RepositoryBase[Person]):
+    model = Person
+
+    async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> Person | None:
+        stmt = select(Person).where(Person.id == id_, in_area(area))
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def by_citizen_bidx(self, bidx: str) -> Person | None:
+        """Anywhere: the number is unique across the registry, whoever recorded it."""
+        stmt = select(Person).where(Person.citizen_id_bidx == bidx)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def find_by_citizen_bidx(self, bidx: str, area: AreaScope) -> list[Person]:
+        stmt = select(Person).where(Person.citizen_id_bidx == bidx, in_area(area))
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def find_by_legacy_bidx(self, bidx: str, area: AreaScope) -> list[Person]:
+        stmt = (
+            select(Person)
+            .where(Person.legacy_id_bidx == bidx, in_area(area))
+            .order_by(Person.id)
+            .limit(LOOKUP_LIMIT)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def current_members(self, household_id: uuid.UUID) -> list[Person]:
+        """The head first, then by birth year (eldest first) and id."""
+        stmt = (
+            select(Person)
+            .where(Person.household_id == household_id)
+            .order_by((Person.relationship != "head"), Person.birth_year, Person.id)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def count_other_members(self, household_id: uuid.UUID, person_id: uuid.UUID) -> int:
+        stmt = select(func.count()).where(Person.household_id == household_id, Person.id != person_id)
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def list_persons(
+        self,
+        params: PageParams,
+        *,
+        area: AreaScope,
+        household_id: uuid.UUID | None,
+        commune_code: str | None,
+        birth_year: int | None,
+    ) -> tuple[list[Person], str | None]:
+        stmt = select(Person).where(in_area(area))
+        if household_id is not None:
+            stmt = stmt.where(Person.household_id == household_id)
+        if commune_code is not None:
+            stmt = stmt.where(Person.commune_code == commune_code)
+        if birth_year is not None:
+            stmt = stmt.where(Person.birth_year == birth_year)
+        return await self.paginate(stmt, params)
+
+    def search_statement(
+        self,
+        query: NameQuery,
+        *,
+        area: AreaScope,
+        commune_code: str | None,
+        birth_year: int | None,
+        typo_tolerant: bool,
+        after: SearchAfter | None,
+        limit: int,
+    ) -> Select[Any]:
+        """Exact full-name matches, then word matches, then (only when narrowed) similar names.
+
+        Each phase is its own index-driven subquery ordered by (score, id) and cut at `limit + 1`, so
+        no phase sorts more rows than a page; the union is re-ordered by (phase, score, id).
+        """
+        narrowing: list[ColumnElement[bool]] = [in_area(area)]
+        if commune_code is not None:
+            narrowing.append(Person.commune_code == commune_code)
+        if birth_year is not None:
+            narrowing.append(Person.birth_year == birth_year)
+        exact = Person.name_folded == query.folded
+        words = _words_match(query)
+        # (phase, conditions, score): phases without a score order by id alone.
+        phases: list[tuple[int, list[ColumnElement[bool]], ColumnElement[int] | None]] = [
+            (EXACT, [exact], None),
+            (WORDS, [words, Person.name_folded != query.folded], None),
+        ]
+        if typo_tolerant:
+            # Trigram similarity over the narrowed rows (found through the commune / birth-year
+            # indexes); a trigram index over all names is not selective for Vietnamese names.
+            similarity = func.similarity(Person.name_folded, query.folded)
+            similar = similarity >= SIMILARITY_THRESHOLD
+            # Higher similarity first: the score is the negated similarity in thousandths.
+            score = cast(similarity * -1000, Integer)
+            phases.append((SIMILAR, [similar, ~words, Person.name_folded != query.folded], score))
+        parts = []
+        for phase, conditions, score_expr in phases:
+            if after is not None and phase < after.phase:
+                continue
+            stmt = select(
+                Person.id.label("id"),
+                literal(phase, Integer).label("phase"),
+                (score_expr if score_expr is not None else literal(0, Integer)).label("score"),
+            ).where(*narrowing, *conditions)
+            if score_expr is None:
+                if after is not None and phase == after.phase:
+                    stmt = stmt.where(Person.id > after.person_id)
+                stmt = stmt.order_by(Person.id)
+            else:
+                if after is not None and phase == after.phase:
+                    stmt = stmt.where(tuple_(score_expr, Person.id) > tuple_(after.score, after.person_id))
+                stmt = stmt.order_by(score_expr, Person.id)
+            parts.append(stmt.limit(limit + 1))
+        hits = union_all(*parts).subquery("hits")
+        return (
+            select(Person, hits.c.phase, hits.c.score)
+            .join(hits, Person.id == hits.c.id)
+            .order_by(hits.c.phase, hits.c.score, hits.c.id)
+            .limit(limit + 1)
+        )
+
+    async def search(
+        self,
+        query: NameQuery,
+        *,
+        area: AreaScope,
+        commune_code: str | None,
+        birth_year: int | None,
+        typo_tolerant: bool,
+        after: SearchAfter | None,
+        limit: int,
+    ) -> list[tuple[Person, int, int]]:
+        """Up to `limit + 1` hits as (person, phase, score); the extra one says another page exists."""
+        if after is not None and after.phase > (SIMILAR if typo_tolerant else WORDS):
+            return []
+        stmt = self.search_statement(
+            query,
+            area=area,
+            commune_code=commune_code,
+            birth_year=birth_year,
+            typo_tolerant=typo_tolerant,
+            after=after,
+            limit=limit,
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return [(row[0], int(row[1]), int(row[2])) for row in rows]
+
+    async def current_membership(self, person_id: uuid.UUID) -> HouseholdMembership | None:
+        stmt = select(HouseholdMembership).where(
+            HouseholdMembership.person_id == person_id, HouseholdMembership.left_on.is_(None)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def memberships(
+        self, person_id: uuid.UUID, params: PageParams
+    ) -> tuple[list[HouseholdMembership], str | None]:
+        stmt = select(HouseholdMembership).where(HouseholdMembership.person_id == person_id)
+        return await MembershipRepository(self.session).paginate(stmt, params)
+
+    async def add_membership(self, membership: HouseholdMembership) -> None:
+        self.session.add(membership)
+        await self.session.flush()
+
+    async def save(self, *persons: Person) -> None:
+        """Add (if new) and flush; a citizen ID taken meanwhile is a 409 here, not a 500 at commit.
+
+        After `CitizenIdTaken` the transaction must be rolled back (the request's session does).
+        """
+        self.session.add_all(persons)
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            if CITIZEN_ID_UNIQUE in str(exc.orig):
+                raise CitizenIdTaken("Another person already has this citizen ID.") from exc
+            raise
+
+
+class MembershipRepository(RepositoryBase[HouseholdMembership]):
+    model = HouseholdMembership
