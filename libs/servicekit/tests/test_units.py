@@ -146,6 +146,13 @@ class TestLogs:
 
 class TestOpenApiErrors:
     def test_error_responses_document_problem_json(self) -> None:
-        responses = error_responses(NotFound)
+        class WidgetMissing(NotFound):
+            code = "widget_missing"
+            title = "No such widget"
+
+        responses = error_responses(NotFound, WidgetMissing)
         assert set(responses) == {401, 403, 404, 422}
-        assert "application/problem+json" in responses[404]["content"]
+        examples = responses[404]["content"]["application/problem+json"]["examples"]
+        assert set(examples) == {"not_found", "widget_missing"}
+        assert examples["widget_missing"]["value"]["type"].endswith("/problems/widget-missing")
+        assert responses[404]["description"] == "Not found; No such widget"

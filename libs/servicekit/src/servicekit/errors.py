@@ -142,10 +142,29 @@ class UpstreamUnavailable(AppError):
 
 
 def error_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
-    """`responses=` for a route: its business errors plus the ones every route can give."""
-    # Several errors can share a status; the OpenAPI entry takes the first, documenting the status.
-    out: dict[int | str, dict[str, Any]] = {}
+    """`responses=` for a route: its business errors plus the ones every route can give.
+
+    Errors sharing a status are listed together: the status's description names each title, and each
+    stable `code` gets its own named example, so a client knows every outcome it must handle.
+    """
+    by_status: dict[int, list[type[AppError]]] = {}
     every: tuple[type[AppError], ...] = (Unauthorized, Forbidden, Unprocessable, *errors)
     for err in every:
-        out.setdefault(err.status_code, err.openapi_response())
+        group = by_status.setdefault(err.status_code, [])
+        if err not in group:
+            group.append(err)
+    out: dict[int | str, dict[str, Any]] = {}
+    for status, group in sorted(by_status.items()):
+        examples = {
+            err.code: {
+                "summary": err.title,
+                "value": {"type": err.type_uri(), "title": err.title, "status": status, "code": err.code},
+            }
+            for err in group
+        }
+        out[status] = {
+            "model": Problem,
+            "description": "; ".join(dict.fromkeys(err.title for err in group)),
+            "content": {PROBLEM_JSON: {"examples": examples}},
+        }
     return out
