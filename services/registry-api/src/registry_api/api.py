@@ -5,8 +5,18 @@ from fastapi import APIRouter, Depends
 from registry_api.admin_unit.router import router as admin_unit_router
 from registry_api.category.router import router as category_router
 from registry_api.category.router import standards_router as poverty_standards_router
+from registry_api.dashboard.router import router as dashboard_router
+from registry_api.dwelling.router import router as dwelling_router
+from registry_api.dwelling.router import rule_sets_router as dwelling_rule_sets_router
 from registry_api.household.router import router as household_router
+from registry_api.household_import.router import export_router as household_export_router
+from registry_api.household_import.router import router as household_import_router
 from registry_api.person.router import router as person_router
+from registry_api.review.router import router as review_router
+from registry_api.review.router import rules_router as review_rules_router
+from registry_api.support_case.router import history_router as support_history_router
+from registry_api.support_case.router import rates_router as support_rates_router
+from registry_api.support_case.router import router as support_case_router
 from servicekit.web.auth import get_principal
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(get_principal)])
@@ -15,3 +25,13 @@ router.include_router(household_router)
 router.include_router(person_router)
 router.include_router(category_router)
 router.include_router(poverty_standards_router)
+router.include_router(support_case_router)
+router.include_router(support_history_router)
+router.include_router(support_rates_router)
+router.include_router(dashboard_router)
+router.include_router(household_import_router)
+router.include_router(household_export_router)
+router.include_router(dwelling_router)
+router.include_router(dwelling_rule_sets_router)
+router.include_router(review_router)
+router.include_router(review_rules_router)

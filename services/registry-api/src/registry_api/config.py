@@ -13,6 +13,10 @@ class Settings(BaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore", frozen=True)
 
     SERVICE_NAME: str = "registry-api"
+    # funding-api, called directly (not through the gateway) with this service's own token.
+    FUNDING_URL: str = "http://127.0.0.1:8102"
+    # The largest support-case photo stored (bytes); the gateway's body limit is above it.
+    SUPPORT_PHOTO_MAX_BYTES: int = 5_000_000
 
 
 @lru_cache

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from registry_api.clients.funding import FundingClient
 from servicekit.pii import PiiCipher
 from servicekit.web.auth import CurrentPrincipal
 from servicekit.web.session import SessionDep
@@ -17,4 +18,13 @@ def get_pii_cipher(request: Request) -> PiiCipher:
 
 PiiCipherDep = Annotated[PiiCipher, Depends(get_pii_cipher)]
 
-__all__ = ["CurrentPrincipal", "PiiCipherDep", "SessionDep"]
+
+def get_funding_client(request: Request) -> FundingClient:
+    """funding-api's client, opened with the app (or given to `create_app` by the tests)."""
+    client: FundingClient = request.app.state.funding_client
+    return client
+
+
+FundingClientDep = Annotated[FundingClient, Depends(get_funding_client)]
+
+__all__ = ["CurrentPrincipal", "FundingClientDep", "PiiCipherDep", "SessionDep"]

@@ -8,9 +8,11 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry_api import api
+from registry_api.clients.funding import FundingClient
 from registry_api.config import Settings, get_settings
 from registry_api.models.platform import PLATFORM
 from registry_api.person.pii import build_cipher
+from servicekit.http import build_service_client
 from servicekit.tokens import TokenVerifier
 from servicekit.web.app import ServiceSpec, create_service_app
 
@@ -23,7 +25,19 @@ def create_app(
     *,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     token_verifier: TokenVerifier | None = None,
+    funding_client: FundingClient | None = None,
 ) -> FastAPI:
+    settings = settings or get_settings()
+
+    async def open_clients(app: FastAPI) -> None:
+        if getattr(app.state, "funding_client", None) is None:
+            app.state.funding_client = build_service_client(
+                FundingClient, settings, name="funding-api", base_url=settings.FUNDING_URL
+            )
+
+    async def close_clients(app: FastAPI) -> None:
+        await app.state.funding_client.aclose()
+
     spec = ServiceSpec(
         title="NOXH registry-api",
         description="Households, persons, dwellings, annual reviews, support cases, social housing projects, "
@@ -32,10 +46,12 @@ def create_app(
         alembic_ini=SERVICE_ROOT / "alembic.ini",
         gateway_prefix=GATEWAY_PREFIX,
         platform=PLATFORM,
+        on_startup=[open_clients],
+        on_shutdown=[close_clients],
     )
-    settings = settings or get_settings()
     app = create_service_app(settings, spec, sessionmaker=sessionmaker, token_verifier=token_verifier)
     # One cipher per process, built with the app (not in the lifespan, which in-process test clients
     # do not run); the keys never leave it.
     app.state.pii_cipher = build_cipher(settings)
+    app.state.funding_client = funding_client
     return app

@@ -9,8 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry_api.admin_unit.service import admin_unit_service
 from registry_api.category.reference import seed_poverty_standards
 from registry_api.config import get_settings
+from registry_api.dwelling.demo import seed_demo_dwellings
+from registry_api.dwelling.reference import seed_dwelling_rule_sets
 from registry_api.household.demo import seed_demo_households
+from registry_api.household_import.demo import seed_demo_imports
 from registry_api.person.pii import build_cipher
+from registry_api.review.demo import seed_demo_reviews
+from registry_api.review.reference import seed_review_rules
+from registry_api.support_case.demo import seed_demo_support_cases
+from registry_api.support_case.reference import seed_support_rates
 from servicekit.seed import SeedStep, run_seed_steps
 
 HAI_PHONG_PROVINCE_CODE = 31  # Hai Duong (legacy code 30) merged into Hai Phong on 1/7/2025.
@@ -37,6 +44,35 @@ async def seed_demo_households_step(session: AsyncSession) -> str:
     return f"{await seed_demo_households(session, cipher)} households added"
 
 
+async def seed_support_rates_step(session: AsyncSession) -> str:
+    return f"{await seed_support_rates(session)} support rates added"
+
+
+async def seed_demo_support_cases_step(session: AsyncSession) -> str:
+    cipher = build_cipher(get_settings())
+    return f"{await seed_demo_support_cases(session, cipher)} support cases added"
+
+
+async def seed_dwelling_rule_sets_step(session: AsyncSession) -> str:
+    return f"{await seed_dwelling_rule_sets(session)} dwelling rule sets added"
+
+
+async def seed_review_rules_step(session: AsyncSession) -> str:
+    return f"{await seed_review_rules(session)} review rules added"
+
+
+async def seed_demo_dwellings_step(session: AsyncSession) -> str:
+    return f"{await seed_demo_dwellings(session)} dwellings added"
+
+
+async def seed_demo_reviews_step(session: AsyncSession) -> str:
+    return f"{await seed_demo_reviews(session)} review records added"
+
+
+async def seed_demo_imports_step(session: AsyncSession) -> str:
+    return f"{await seed_demo_imports(session)} commune lists queued for import"
+
+
 STEPS: list[SeedStep] = [
     # All units of both schemes and the mapping between them, from the packages' static tables.
     SeedStep("admin-units-2025", seed_current_units),
@@ -45,6 +81,16 @@ STEPS: list[SeedStep] = [
     # Reference rows with their legal basis, then demo households (they need the units and standards).
     SeedStep("poverty-standards", seed_poverty_standards_step),
     SeedStep("demo-households-hai-phong", seed_demo_households_step),
+    # Communes' review lists built on those households, queued for the worker to import.
+    SeedStep("demo-household-imports-hai-phong", seed_demo_imports_step),
+    # Dated dwelling and review rules, then demo dwellings and the 2025 review on the demo households.
+    SeedStep("dwelling-rule-sets", seed_dwelling_rule_sets_step),
+    SeedStep("review-rules", seed_review_rules_step),
+    SeedStep("demo-dwellings-hai-phong", seed_demo_dwellings_step),
+    SeedStep("demo-reviews-hai-phong", seed_demo_reviews_step),
+    # State support amounts (dated, with their legal basis), then demo cases on the demo households.
+    SeedStep("support-rates", seed_support_rates_step),
+    SeedStep("demo-support-cases-hai-phong", seed_demo_support_cases_step),
 ]
 
 

@@ -1,14 +1,18 @@
 """registry-api's job worker: `python -m registry_api.worker` (make run supervises it)."""
 
 from registry_api.config import get_settings
+from registry_api.household_import.jobs import register_import_jobs
 from registry_api.models.platform import PLATFORM
+from registry_api.person.pii import build_cipher
 from servicekit.jobs import JobRegistry
 from servicekit.worker import platform_registry, run_service_worker
 
 
 def registry() -> JobRegistry:
     """The housekeeping jobs, plus registry-api's own kinds as they are added."""
-    return platform_registry(PLATFORM)
+    jobs = platform_registry(PLATFORM)
+    register_import_jobs(jobs, lambda: build_cipher(get_settings()))
+    return jobs
 
 
 if __name__ == "__main__":

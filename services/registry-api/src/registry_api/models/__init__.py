@@ -9,7 +9,22 @@ from registry_api.models.category import (
     MeritType,
     PovertyStandard,
 )
+from registry_api.models.dwelling import (
+    Dwelling,
+    DwellingAssessment,
+    DwellingClass,
+    DwellingRuleSet,
+    LandStatus,
+    Material,
+    StructureState,
+)
 from registry_api.models.household import Household, ResidenceArea
+from registry_api.models.household_import import (
+    HouseholdImport,
+    HouseholdImportError,
+    ImportMode,
+    ImportStatus,
+)
 from registry_api.models.person import (
     HouseholdMembership,
     MembershipReason,
@@ -17,6 +32,26 @@ from registry_api.models.person import (
     Relationship,
 )
 from registry_api.models.platform import AuditRecord, IdempotencyRecord, Job, OutboxEvent
+from registry_api.models.review import (
+    ReviewCampaign,
+    ReviewRecord,
+    ReviewRecordKind,
+    ReviewRule,
+    ReviewState,
+    ReviewStatus,
+    ReviewSubmission,
+)
+from registry_api.models.support_case import (
+    PhotoStage,
+    SupportCase,
+    SupportCasePhoto,
+    SupportCaseStatus,
+    SupportHistory,
+    SupportKind,
+    SupportOutcome,
+    SupportRate,
+    SupportStream,
+)
 from registry_api.models.unit_resolution import UnitResolution, UnitResolutionStatus
 
 __all__ = [
@@ -28,18 +63,45 @@ __all__ = [
     "AuditRecord",
     "BeneficiaryCategory",
     "CategoryKind",
+    "Dwelling",
+    "DwellingAssessment",
+    "DwellingClass",
+    "DwellingRuleSet",
     "Household",
+    "HouseholdImport",
+    "HouseholdImportError",
     "HouseholdMembership",
     "IdempotencyRecord",
+    "ImportMode",
+    "ImportStatus",
     "Job",
+    "LandStatus",
+    "Material",
     "MembershipReason",
     "MeritType",
     "OutboxEvent",
     "Person",
+    "PhotoStage",
     "PovertyStandard",
     "RegistryBase",
     "Relationship",
     "ResidenceArea",
+    "ReviewCampaign",
+    "ReviewRecord",
+    "ReviewRecordKind",
+    "ReviewRule",
+    "ReviewState",
+    "ReviewStatus",
+    "ReviewSubmission",
+    "StructureState",
+    "SupportCase",
+    "SupportCasePhoto",
+    "SupportCaseStatus",
+    "SupportHistory",
+    "SupportKind",
+    "SupportOutcome",
+    "SupportRate",
+    "SupportStream",
     "UnitResolution",
     "UnitResolutionStatus",
 ]

@@ -1,0 +1,786 @@
+"""Bulk import of households (with their persons) from commune lists, and streamed exports.
+
+An upload stores the file (bytes and SHA-256) and queues a job; the job parses and checks every row,
+then writes through the household and person services, so validation, encryption, audit and events
+are the same as for a household recorded by hand. Households are matched by the head's citizen ID
+(the person service's blind-index lookup, nothing decrypted) and members by citizen ID or by name and
+birth, so a second import of the same list adds nothing. Rules: docs/rules/import-export.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import xlsxwriter  # type: ignore[import-untyped]
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from registry_api.household.errors import AreaNotCovered
+from registry_api.household.schemas import HouseholdCreate
+from registry_api.household.service import household_service
+from registry_api.household_import.errors import (
+    ImportCommuneUnknown,
+    ImportFileEmpty,
+    ImportFormatUnsupported,
+    ImportNotFound,
+)
+from registry_api.household_import.parsing import DISPLAY, CellError, FileUnreadable, ParsedRow, parse
+from registry_api.household_import.repository import ExportRepository, ImportRepository
+from registry_api.models import (
+    AdminUnit,
+    AdminUnitLevel,
+    AdminUnitScheme,
+    AuditRecord,
+    Household,
+    HouseholdImport,
+    HouseholdImportError,
+    ImportMode,
+    ImportStatus,
+    Job,
+    OutboxEvent,
+    Person,
+    Relationship,
+    ResidenceArea,
+)
+from registry_api.person.errors import CitizenIdIsLegacyNumber
+from registry_api.person.identifiers import Gender, fold_name
+from registry_api.person.pii import CITIZEN_ID_PURPOSE
+from registry_api.person.schemas import HeadCreate, LookupRequest, MemberCreate, PersonCreate
+from registry_api.person.service import checked_citizen_id, local_today, person_service, resolve_birth_year
+from servicekit.areas import AreaScope
+from servicekit.audit import record_access
+from servicekit.context import current_principal
+from servicekit.db.base import new_id
+from servicekit.errors import AppError
+from servicekit.jobs import enqueue
+from servicekit.outbox import emit, urn
+from servicekit.pagination import PageParams
+from servicekit.pii import PiiCipher
+from servicekit.principal import Principal
+
+IMPORT_JOB = "registry.household_import"
+MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a commune list is well under 1 MiB; this bounds memory per upload
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".ods": "ods"}
+BATCH_ROWS = 50  # rows committed together (accepting valid rows): progress, and what a crash re-does
+EXPORT_BATCH = 500
+EXPORT_HEADINGS = [
+    "STT",
+    "Mã hộ",
+    "Họ và tên chủ hộ",
+    "Số CCCD",
+    "Ngày sinh",
+    "Năm sinh",
+    "Giới tính",
+    "Thôn/Tổ dân phố",
+    "Địa chỉ",
+    "Khu vực",
+    "Mã tỉnh",
+    "Mã xã",
+    "Số nhân khẩu",
+]
+GENDER_WORDS = {"male": "Nam", "female": "Nữ"}
+AREA_WORDS = {"urban": "Thành thị", "rural": "Nông thôn"}
+ProgressFn = Callable[[int, int], Awaitable[None]]
+
+
+def file_format(filename: str) -> str:
+    _, ext = os.path.splitext(filename.lower())
+    fmt = FORMATS.get(ext)
+    if fmt is None:
+        raise ImportFormatUnsupported(f"Cannot import a {ext or 'nameless'} file.")
+    return fmt
+
+
+def caller_principal(row: HouseholdImport) -> Principal:
+    """The uploader's rights as they were at upload: the job acts with them, and audits as them."""
+    return Principal(
+        subject=row.created_by,
+        client_id="registry-api:import",
+        roles=frozenset(row.caller_roles),
+        scopes=frozenset(),
+        area=AreaScope.from_codes(list(row.caller_area_codes)),
+    )
+
+
+async def _emit(session: AsyncSession, type_: str, row: HouseholdImport, **data: object) -> None:
+    await emit(
+        session,
+        OutboxEvent,
+        type=type_,
+        subject=urn("registry", "household-import", row.id),
+        area_codes=[row.province_code, row.commune_code],
+        data={"import_id": row.id, "status": row.status, **data},
+    )
+
+
+# ------------------------------------------------------------------------------------ rows -> households
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the file's households go."""
+
+    province_code: str
+    commune_code: str
+    commune_name: str
+    residence_area: ResidenceArea
+
+
+@dataclass
+class Group:
+    """A household row and the member rows under it."""
+
+    head: ParsedRow
+    members: list[ParsedRow] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[ParsedRow]:
+        return [self.head, *self.members]
+
+
+@dataclass
+class Counts:
+    households_created: int = 0
+    households_matched: int = 0
+    persons_created: int = 0
+    persons_matched: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.households_created += other.households_created
+        self.households_matched += other.households_matched
+        self.persons_created += other.persons_created
+        self.persons_matched += other.persons_matched
+
+
+def _column_of(pointer: str) -> str | None:
+    last = pointer.rsplit("/", 1)[-1]
+    name = {"legacy_id_number": "citizen_id", "birth_year": "date_of_birth"}.get(last, last)
+    return DISPLAY.get(name)
+
+
+def _row_of(group: Group, pointer: str) -> ParsedRow:
+    parts = pointer.split("/")
+    if "members" in parts:
+        index = parts.index("members") + 1
+        if index < len(parts) and parts[index].isdigit() and int(parts[index]) < len(group.members):
+            return group.members[int(parts[index])]
+    return group.head
+
+
+def _record_app_error(group: Group, exc: AppError, *, default_row: ParsedRow | None = None) -> None:
+    if exc.errors:
+        for err in exc.errors:
+            row = default_row or _row_of(group, err.pointer)
+            row.errors.append(_cell(_column_of(err.pointer), err.code, err.message))
+    else:
+        (default_row or group.head).errors.append(_cell(None, exc.code, exc.title))
+
+
+def _cell(column: str | None, code: str, message: str) -> CellError:
+    return CellError(column, code, message)
+
+
+def check_identifiers(row: ParsedRow) -> None:
+    """The person service's own checks (layout, century/gender digit, birth year), per row."""
+    v = row.values
+    if v.get("gender") is None or (v.get("birth_year") is None and v.get("date_of_birth") is None):
+        return
+    try:
+        resolve_birth_year(v.get("date_of_birth"), v.get("birth_year"), pointer="")
+    except AppError as exc:
+        row.errors.extend(_cell(DISPLAY["date_of_birth"], e.code, e.message) for e in exc.errors or [])
+        return
+    raw = v.get("citizen_id")
+    if raw is None:
+        return
+    try:
+        v["citizen_id"] = checked_citizen_id(
+            raw, birth_year=v["birth_year"], gender=Gender(v["gender"]), pointer="/citizen_id"
+        )
+    except CitizenIdIsLegacyNumber as exc:
+        if row.is_member:
+            v["legacy_id_number"], v["citizen_id"] = raw, None  # a member may keep the old number
+            return
+        row.errors.extend(_cell(DISPLAY["citizen_id"], e.code, e.message) for e in exc.errors or [])
+    except AppError as exc:
+        row.errors.extend(_cell(DISPLAY["citizen_id"], e.code, e.message) for e in exc.errors or [])
+
+
+def group_rows(rows: list[ParsedRow]) -> list[Group]:
+    """Member rows belong to the household row above them; a head's ID twice in the file is an error."""
+    groups: list[Group] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        check_identifiers(row)
+        if row.is_member:
+            if not groups:
+                row.error("relationship", "member_without_household", "no household row above this member")
+            else:
+                groups[-1].members.append(row)
+            continue
+        cid = row.values.get("citizen_id")
+        if cid and not row.errors:
+            if cid in seen:
+                row.error("citizen_id", "duplicate_in_file", f"the same head's citizen ID as row {seen[cid]}")
+            else:
+                seen[cid] = row.row_number
+        groups.append(Group(row))
+    for group in groups:
+        if group.head.errors:
+            for member in group.members:
+                member.error(
+                    None, "household_row_invalid", f"the household row {group.head.row_number} has errors"
+                )
+        elif any(m.errors for m in group.members):
+            group.head.error(None, "member_row_invalid", "a member row of this household has errors")
+    return groups
+
+
+def _person_fields(row: ParsedRow) -> dict[str, Any]:
+    v = row.values
+    fields: dict[str, Any] = {
+        "full_name": v["full_name"],
+        "date_of_birth": v.get("date_of_birth"),
+        "birth_year": v.get("birth_year"),
+        "gender": v["gender"],
+        "citizen_id": v.get("citizen_id"),
+    }
+    if v.get("legacy_id_number"):
+        fields["legacy_id_number"] = v["legacy_id_number"]
+    return fields
+
+
+class ImportService:
+    # ------------------------------------------------------------------------------ upload and reads
+
+    async def upload(
+        self,
+        session: AsyncSession,
+        caller: Principal,
+        *,
+        filename: str,
+        content: bytes,
+        commune_code: str,
+        mode: ImportMode,
+        residence_area: ResidenceArea | None,
+    ) -> tuple[HouseholdImport, bool]:
+        """Store the file and queue its import; the same file again (same SHA-256, commune and mode)
+        answers with the earlier import, `False` saying nothing new was queued."""
+        fmt = file_format(filename)
+        if not content:
+            raise ImportFileEmpty("The file is empty.")
+        unit = await session.scalar(
+            select(AdminUnit).where(
+                AdminUnit.scheme == AdminUnitScheme.CURRENT.value,
+                AdminUnit.level == AdminUnitLevel.COMMUNE.value,
+                AdminUnit.code == commune_code,
+                AdminUnit.valid_to.is_(None),
+            )
+        )
+        if unit is None or unit.parent_code is None:
+            raise ImportCommuneUnknown(f"{commune_code} is not a current commune.")
+        if not caller.covers(unit.parent_code, commune_code):
+            raise AreaNotCovered(f"You do not cover commune {commune_code}.")
+        sha256 = hashlib.sha256(content).hexdigest()
+        repo = ImportRepository(session)
+        earlier = await repo.same_file(commune_code, sha256, mode.value)
+        if earlier is not None:
+            return earlier, False
+        area = residence_area or (ResidenceArea.RURAL if unit.division_type == "xã" else ResidenceArea.URBAN)
+        row = HouseholdImport(
+            id=new_id(),
+            province_code=unit.parent_code,
+            commune_code=commune_code,
+            filename=filename[:255],
+            file_format=fmt,
+            size_bytes=len(content),
+            sha256=sha256,
+            content=content,
+            mode=mode.value,
+            status=ImportStatus.QUEUED.value,
+            residence_area=area.value,
+            created_by=caller.subject,
+            caller_roles=sorted(caller.roles),
+            caller_area_codes=sorted(caller.area.provinces | caller.area.communes),
+        )
+        await repo.save(row)
+        job = await enqueue(
+            session,
+            Job,
+            IMPORT_JOB,
+            {"import_id": str(row.id)},
+            dedupe_key=f"{IMPORT_JOB}:{row.id}",
+            created_by=caller.subject,
+        )
+        row.job_id = job.id
+        await repo.save(row)
+        await _emit(session, "household_import.queued", row)
+        return row, True
+
+    async def get(self, session: AsyncSession, caller: Principal, import_id: uuid.UUID) -> HouseholdImport:
+        row = await ImportRepository(session).get_in_area(import_id, caller.area)
+        if row is None:
+            raise ImportNotFound(f"No import {import_id} in your area.")
+        return row
+
+    async def list_imports(
+        self, session: AsyncSession, caller: Principal, params: PageParams
+    ) -> tuple[list[HouseholdImport], str | None]:
+        return await ImportRepository(session).list_imports(params, caller.area)
+
+    async def errors(
+        self, session: AsyncSession, caller: Principal, import_id: uuid.UUID
+    ) -> list[HouseholdImportError]:
+        row = await self.get(session, caller, import_id)
+        return await ImportRepository(session).errors(row.id)
+
+    # ------------------------------------------------------------------------------ the job
+
+    async def run(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        cipher: PiiCipher,
+        import_id: uuid.UUID,
+        *,
+        progress: ProgressFn | None = None,
+    ) -> dict[str, Any]:
+        """Import the stored file. Safe to run again after a crash: finished imports return their
+        result, committed batches are skipped, and every household is matched before it is created."""
+        async with sessionmaker() as session, session.begin():
+            row = await ImportRepository(session).with_content(import_id)
+            if row is None:
+                return {"missing": True}
+            if row.status in (ImportStatus.COMPLETED, ImportStatus.REJECTED, ImportStatus.FAILED):
+                return self.summary(row)
+            content, fmt, mode = row.content, row.file_format, ImportMode(row.mode)
+            caller, resume_after = caller_principal(row), row.processed_rows
+            commune_name = await session.scalar(
+                select(AdminUnit.name).where(
+                    AdminUnit.scheme == AdminUnitScheme.CURRENT.value, AdminUnit.code == row.commune_code
+                )
+            )
+            assert row.commune_code is not None
+            target = Target(
+                row.province_code, row.commune_code, commune_name or "", ResidenceArea(row.residence_area)
+            )
+            row.status = ImportStatus.RUNNING.value
+        token = current_principal.set(caller)
+        try:
+            try:
+                parsed = parse(content, fmt, today=local_today())
+            except FileUnreadable as exc:
+                return await self._finish_unreadable(sessionmaker, import_id, exc)
+            groups = group_rows(parsed.rows)
+            total = len(parsed.rows)
+            if mode is ImportMode.ALL_OR_NOTHING:
+                return await self._all_or_nothing(
+                    sessionmaker, cipher, import_id, caller, target, groups, total
+                )
+            return await self._accept_valid(
+                sessionmaker, cipher, import_id, caller, target, groups, total, resume_after, progress
+            )
+        finally:
+            current_principal.reset(token)
+
+    async def _finish_unreadable(
+        self, sessionmaker: async_sessionmaker[AsyncSession], import_id: uuid.UUID, exc: FileUnreadable
+    ) -> dict[str, Any]:
+        async with sessionmaker() as session, session.begin():
+            repo = ImportRepository(session)
+            row = await repo.get(import_id)
+            assert row is not None
+            await repo.replace_errors(
+                row.id,
+                [HouseholdImportError(id=new_id(), import_id=row.id, code=exc.code, message=exc.message)],
+            )
+            row.status, row.finished_at = ImportStatus.FAILED.value, func.now()
+            await repo.save(row)
+            await _emit(session, "household_import.finished", row)
+            return self.summary(row)
+
+    async def _all_or_nothing(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        cipher: PiiCipher,
+        import_id: uuid.UUID,
+        caller: Principal,
+        target: Target,
+        groups: list[Group],
+        total: int,
+    ) -> dict[str, Any]:
+        counts = Counts()
+        valid = all(not r.errors for g in groups for r in g.rows)
+        async with sessionmaker() as session:
+            if valid:
+                async with session.begin():
+                    for group in groups:
+                        counts.add(await self._apply(session, caller, cipher, target, group))
+                    if any(r.errors for g in groups for r in g.rows):
+                        await session.rollback()  # one row failed while writing: nothing is kept
+                        counts = Counts()
+                    else:
+                        await self._finish(session, import_id, groups, total, counts, replace=True)
+                        return self.summary(await self._reload(session, import_id))
+            async with session.begin():
+                await self._finish(session, import_id, groups, total, Counts(), replace=True, rejected=True)
+                return self.summary(await self._reload(session, import_id))
+
+    async def _accept_valid(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        cipher: PiiCipher,
+        import_id: uuid.UUID,
+        caller: Principal,
+        target: Target,
+        groups: list[Group],
+        total: int,
+        resume_after: int,
+        progress: ProgressFn | None,
+    ) -> dict[str, Any]:
+        done = 0
+        batch: list[Group] = []
+        for group in groups:
+            done_after = done + len(group.rows)
+            if done_after <= resume_after:
+                done = done_after  # committed by an earlier attempt
+                continue
+            batch.append(group)
+            if sum(len(g.rows) for g in batch) >= BATCH_ROWS:
+                done = await self._commit_batch(
+                    sessionmaker, cipher, import_id, caller, target, batch, total, done
+                )
+                batch = []
+                if progress is not None:
+                    await progress(done, total)
+        done = await self._commit_batch(sessionmaker, cipher, import_id, caller, target, batch, total, done)
+        async with sessionmaker() as session, session.begin():
+            await self._finish(session, import_id, [], total, Counts(), replace=False)
+            row = await self._reload(session, import_id)
+        if progress is not None:
+            await progress(total, total)
+        return self.summary(row)
+
+    async def _commit_batch(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        cipher: PiiCipher,
+        import_id: uuid.UUID,
+        caller: Principal,
+        target: Target,
+        batch: list[Group],
+        total: int,
+        done: int,
+    ) -> int:
+        """The batch's households, errors and counters in one transaction: a crash re-does the whole
+        batch or none of it."""
+        counts = Counts()
+        async with sessionmaker() as session, session.begin():
+            for group in batch:
+                if any(r.errors for r in group.rows):
+                    continue
+                async with session.begin_nested() as savepoint:
+                    group_counts = await self._apply(session, caller, cipher, target, group)
+                    if any(r.errors for r in group.rows):
+                        await savepoint.rollback()
+                    else:
+                        counts.add(group_counts)
+            repo = ImportRepository(session)
+            row = await repo.get(import_id, for_update=True)
+            assert row is not None
+            rows = [r for g in batch for r in g.rows]
+            await repo.add_errors(self._error_rows(import_id, rows))
+            row.total_rows = total
+            row.processed_rows = done + len(rows)
+            row.error_rows += sum(1 for r in rows if r.errors)
+            self._add_counts(row, counts)
+            await repo.save(row)
+            return row.processed_rows
+
+    async def _apply(
+        self, session: AsyncSession, caller: Principal, cipher: PiiCipher, target: Target, group: Group
+    ) -> Counts:
+        """Match the household by its head's citizen ID, else create it; then its members. Errors from
+        the services become the rows' errors (the caller rolls back what this group wrote)."""
+        counts = Counts()
+        head = group.head
+        try:
+            found = await person_service.lookup(
+                session, caller, cipher, LookupRequest(citizen_id=head.values["citizen_id"])
+            )
+            if not found:
+                data = self._household(target, group)
+                household, _ = await household_service.create(session, caller, cipher, data)
+                counts.households_created += 1
+                counts.persons_created += 1 + len(group.members)
+                return counts
+            person = found[0]
+            if person.relationship != Relationship.HEAD.value:
+                head.error("citizen_id", "recorded_as_member", "recorded as a member of another household")
+                return counts
+            counts.households_matched += 1
+            counts.persons_matched += 1
+            household = await household_service.get(session, caller, person.household_id)
+            existing = await household_service.members(session, household)
+            for member in group.members:
+                if self._matches(member, existing, cipher):
+                    counts.persons_matched += 1
+                    continue
+                try:
+                    body = PersonCreate(
+                        **_person_fields(member),
+                        relationship=Relationship(member.values["relationship"]),
+                        household_id=household.id,
+                    )
+                    existing.append(await person_service.create(session, caller, cipher, body))
+                    counts.persons_created += 1
+                except AppError as exc:
+                    _record_app_error(group, exc, default_row=member)
+                except ValidationError:
+                    member.error(None, "invalid", "the row's values are not accepted")
+        except AppError as exc:
+            _record_app_error(group, exc)
+        except ValidationError:
+            head.error(None, "invalid", "the row's values are not accepted")
+        return counts
+
+    @staticmethod
+    def _household(row: Target, group: Group) -> HouseholdCreate:
+        hamlet = group.head.values["hamlet"]
+        return HouseholdCreate(
+            province_code=row.province_code,
+            commune_code=row.commune_code,
+            address=f"{hamlet}, {row.commune_name}"[:300],
+            hamlet=hamlet,
+            residence_area=row.residence_area,
+            head=HeadCreate(**_person_fields(group.head)),
+            members=[
+                MemberCreate(**_person_fields(m), relationship=Relationship(m.values["relationship"]))
+                for m in group.members
+            ],
+        )
+
+    @staticmethod
+    def _matches(row: ParsedRow, existing: list[Person], cipher: PiiCipher) -> bool:
+        v = row.values
+        if v.get("citizen_id"):
+            bidx = cipher.blind_index(v["citizen_id"], purpose=CITIZEN_ID_PURPOSE)
+            return any(p.citizen_id_bidx == bidx for p in existing)
+        name = fold_name(v["full_name"])
+        return any(
+            p.name_folded == name
+            and (
+                p.date_of_birth == v["date_of_birth"]
+                if v.get("date_of_birth")
+                else p.birth_year == v["birth_year"]
+            )
+            for p in existing
+        )
+
+    async def _finish(
+        self,
+        session: AsyncSession,
+        import_id: uuid.UUID,
+        groups: list[Group],
+        total: int,
+        counts: Counts,
+        *,
+        replace: bool,
+        rejected: bool = False,
+    ) -> None:
+        repo = ImportRepository(session)
+        row = await repo.get(import_id, for_update=True)
+        assert row is not None
+        if replace:
+            rows = [r for g in groups for r in g.rows]
+            await repo.replace_errors(import_id, self._error_rows(import_id, rows))
+            row.total_rows = row.processed_rows = total
+            row.error_rows = sum(1 for r in rows if r.errors)
+            row.households_created = row.households_matched = row.persons_created = row.persons_matched = 0
+            self._add_counts(row, counts)
+        row.status = (ImportStatus.REJECTED if rejected else ImportStatus.COMPLETED).value
+        row.finished_at = datetime.now().astimezone()
+        await repo.save(row)
+        await _emit(
+            session,
+            "household_import.finished",
+            row,
+            households_created=row.households_created,
+            households_matched=row.households_matched,
+            error_rows=row.error_rows,
+        )
+
+    @staticmethod
+    def _error_rows(import_id: uuid.UUID, rows: list[ParsedRow]) -> list[HouseholdImportError]:
+        return [
+            HouseholdImportError(
+                id=new_id(),
+                import_id=import_id,
+                row_number=r.row_number,
+                column=e.column,
+                code=e.code,
+                message=e.message[:300],
+            )
+            for r in rows
+            for e in r.errors
+        ]
+
+    @staticmethod
+    def _add_counts(row: HouseholdImport, counts: Counts) -> None:
+        row.households_created += counts.households_created
+        row.households_matched += counts.households_matched
+        row.persons_created += counts.persons_created
+        row.persons_matched += counts.persons_matched
+
+    @staticmethod
+    async def _reload(session: AsyncSession, import_id: uuid.UUID) -> HouseholdImport:
+        row = await session.get(HouseholdImport, import_id, populate_existing=True)
+        assert row is not None
+        return row
+
+    @staticmethod
+    def summary(row: HouseholdImport) -> dict[str, Any]:
+        return {
+            "import_id": str(row.id),
+            "status": row.status,
+            "total_rows": row.total_rows,
+            "error_rows": row.error_rows,
+            "households_created": row.households_created,
+            "households_matched": row.households_matched,
+            "persons_created": row.persons_created,
+            "persons_matched": row.persons_matched,
+        }
+
+    # ------------------------------------------------------------------------------ exports
+
+    async def audit_export(
+        self, session: AsyncSession, caller: Principal, *, fmt: str, commune_code: str | None
+    ) -> None:
+        """Who took the list out, of which area: an export is read access to many persons at once."""
+        await record_access(
+            session,
+            AuditRecord,
+            action="export",
+            resource_type="household",
+            resource_id="export",
+            province_code=None,
+            commune_code=commune_code,
+            detail={"format": fmt, "commune_code": commune_code},
+        )
+
+    async def export_rows(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        caller: Principal,
+        *,
+        commune_code: str | None,
+    ) -> AsyncIterator[list[Any]]:
+        """Every open household of the caller's area with its head, identifiers masked, in id order."""
+        after: uuid.UUID | None = None
+        number = 0
+        while True:
+            async with sessionmaker() as session:
+                batch = await ExportRepository(session).batch(
+                    caller.area, commune_code=commune_code, after=after, limit=EXPORT_BATCH
+                )
+            for household, head, member_count in batch:
+                number += 1
+                yield self._export_row(number, household, head, member_count)
+            if len(batch) < EXPORT_BATCH:
+                return
+            after = batch[-1][0].id
+
+    @staticmethod
+    def _export_row(number: int, household: Household, head: Person, member_count: int) -> list[Any]:
+        return [
+            number,
+            str(household.id),
+            head.full_name,
+            head.citizen_id_masked or "",
+            head.date_of_birth.strftime("%d/%m/%Y") if head.date_of_birth else "",
+            head.birth_year,
+            GENDER_WORDS.get(head.gender, head.gender),
+            household.hamlet or "",
+            household.address,
+            AREA_WORDS.get(household.residence_area, household.residence_area),
+            household.province_code,
+            household.commune_code or "",
+            member_count,
+        ]
+
+    async def export_csv(
+        self, sessionmaker: async_sessionmaker[AsyncSession], caller: Principal, *, commune_code: str | None
+    ) -> AsyncIterator[bytes]:
+        """UTF-8 with BOM and semicolons: what Excel in a Vietnamese locale opens as columns."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(EXPORT_HEADINGS)
+        yield ("\ufeff" + buffer.getvalue()).encode()
+        async for values in self.export_rows(sessionmaker, caller, commune_code=commune_code):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow(values)
+            yield buffer.getvalue().encode()
+
+    async def export_xlsx(
+        self, sessionmaker: async_sessionmaker[AsyncSession], caller: Principal, *, commune_code: str | None
+    ) -> AsyncIterator[bytes]:
+        """Written row by row to a temporary file (constant memory), then streamed and deleted."""
+        handle, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(handle)
+        try:
+            workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+            sheet = workbook.add_worksheet("Danh sách hộ")
+            bold = workbook.add_format({"bold": True})
+            sheet.write_row(0, 0, EXPORT_HEADINGS, bold)
+            index = 0
+            async for index, values in _enumerate(
+                self.export_rows(sessionmaker, caller, commune_code=commune_code)
+            ):
+                sheet.write_row(index + 1, 0, values)
+            del index
+            workbook.close()
+            with open(path, "rb") as stream:  # noqa: ASYNC230 - a local temporary file
+                while chunk := stream.read(64 * 1024):
+                    yield chunk
+        finally:
+            os.unlink(path)
+
+
+async def _enumerate(rows: AsyncIterator[list[Any]]) -> AsyncIterator[tuple[int, list[Any]]]:
+    index = 0
+    async for values in rows:
+        yield index, values
+        index += 1
+
+
+def error_report_csv(errors: list[HouseholdImportError]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Dòng", "Cột", "Mã lỗi", "Lý do"])
+    for e in errors:
+        writer.writerow([e.row_number or "", e.column or "", e.code, e.message])
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def error_report_xlsx(errors: list[HouseholdImportError]) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("Lỗi")
+    sheet.write_row(0, 0, ["Dòng", "Cột", "Mã lỗi", "Lý do"], workbook.add_format({"bold": True}))
+    for i, e in enumerate(errors, start=1):
+        sheet.write_row(i, 0, [e.row_number or "", e.column or "", e.code, e.message])
+    workbook.close()
+    return buffer.getvalue()
+
+
+import_service = ImportService()

@@ -1,0 +1,31 @@
+"""Loads the helpers shared with the people tests (see household/helpers.py) and the dated rules."""
+
+import sys
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry_api.dwelling.reference import seed_dwelling_rule_sets
+from registry_api.review.reference import seed_review_rules
+
+NAME = "registry_people_testing"
+if NAME not in sys.modules:
+    _spec = spec_from_file_location(NAME, Path(__file__).parents[1] / "household" / "helpers.py")
+    assert _spec is not None
+    assert _spec.loader is not None
+    sys.modules[NAME] = module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules[NAME])
+
+from registry_people_testing import cipher, officer, people, province, reference_data  # noqa: E402
+
+__all__ = ["cipher", "dated_rules", "officer", "people", "province", "reference_data"]
+
+
+@pytest.fixture(autouse=True)
+async def dated_rules(reference_data: None, db_session: AsyncSession) -> None:
+    """The dwelling rule sets and review rules, in the test's rolled-back transaction."""
+    await seed_dwelling_rule_sets(db_session)
+    await seed_review_rules(db_session)
+    await db_session.commit()
