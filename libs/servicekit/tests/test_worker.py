@@ -6,10 +6,12 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from sample_service.app import make_settings
 from sample_service.models import AuditRecord, IdempotencyRecord, Job, OutboxEvent
 from servicekit.audit import verify_chain
 from servicekit.db.platform import PlatformModels
 from servicekit.jobs import Worker, enqueue
+from servicekit.seed import SeedStep, run_seed_steps, wants_demo
 from servicekit.worker import AUDIT_SEAL, IDEMPOTENCY_PURGE, platform_periodic, platform_registry
 
 MODELS = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)
@@ -46,3 +48,26 @@ async def test_the_seal_job_chains_the_audit_trail(
 def test_periodic_housekeeping_is_declared() -> None:
     kinds = {p.kind for p in platform_periodic()}
     assert kinds == set(platform_registry(MODELS).kinds)
+
+
+async def test_demo_seed_steps_are_skipped_unless_wanted(database_url: str) -> None:
+    ran: list[str] = []
+
+    def step(name: str) -> SeedStep:
+        async def run(session: AsyncSession) -> str:
+            ran.append(name)
+            return "ok"
+
+        return SeedStep(name, run, demo=name.startswith("demo"))
+
+    steps = [step("reference"), step("demo-households")]
+    await run_seed_steps(database_url, steps, service="sample-api")
+    await run_seed_steps(database_url, steps, service="sample-api", include_demo=True)
+    assert ran == ["reference", "reference", "demo-households"]
+    dev = make_settings(database_url)
+    production = make_settings(
+        database_url, ENV="production", OIDC_ISSUER="https://sso.example.vn/realms/noxh"
+    )
+    assert wants_demo(dev, [])
+    assert not wants_demo(dev, ["--reference-only"])
+    assert not wants_demo(production, [])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.db.engine import make_engine, make_sessionmaker
+from servicekit.settings import BaseServiceSettings, Environment
 
 logger = logging.getLogger("servicekit.seed")
 
@@ -17,15 +18,26 @@ logger = logging.getLogger("servicekit.seed")
 class SeedStep:
     name: str
     run: Callable[[AsyncSession], Awaitable[str]]  # returns a one-line summary
+    # Demo data (invented households, cases ...): never loaded in production.
+    demo: bool = False
 
 
-async def run_seed_steps(database_url: str, steps: Sequence[SeedStep], *, service: str) -> list[str]:
-    """Run every step in order, each in its own transaction; each must be safe to run again."""
+def wants_demo(settings: BaseServiceSettings, argv: Sequence[str]) -> bool:
+    """Demo steps run outside production unless `--reference-only` is given."""
+    return settings.ENV is not Environment.PRODUCTION and "--reference-only" not in argv
+
+
+async def run_seed_steps(
+    database_url: str, steps: Sequence[SeedStep], *, service: str, include_demo: bool = False
+) -> list[str]:
+    """Run the steps in order, each in its own transaction; each must be safe to run again."""
     engine = make_engine(database_url, pool_size=1)
     summaries = []
     try:
         sessionmaker = make_sessionmaker(engine)
         for step in steps:
+            if step.demo and not include_demo:
+                continue
             async with sessionmaker() as session, session.begin():
                 summary = await step.run(session)
             line = f"{service} seed {step.name}: {summary}"

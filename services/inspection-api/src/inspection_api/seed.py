@@ -1,11 +1,12 @@
-"""Demo and reference data, as ordered idempotent steps: `python -m inspection_api.seed`."""
+"""Reference and demo data, as ordered idempotent steps: `python -m inspection_api.seed [--reference-only]`."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 
 from inspection_api.config import get_settings
-from servicekit.seed import SeedStep, run_seed_steps
+from servicekit.seed import SeedStep, run_seed_steps, wants_demo
 
 # No reference data yet: land-use plans are recorded by officers from the approving decisions.
 STEPS: list[SeedStep] = []
@@ -14,7 +15,12 @@ STEPS: list[SeedStep] = []
 def main() -> None:
     settings = get_settings()
     asyncio.run(
-        run_seed_steps(settings.DATABASE_URL.get_secret_value(), STEPS, service=settings.SERVICE_NAME)
+        run_seed_steps(
+            settings.DATABASE_URL.get_secret_value(),
+            STEPS,
+            service=settings.SERVICE_NAME,
+            include_demo=wants_demo(settings, sys.argv[1:]),
+        )
     )
 
 

@@ -1,8 +1,12 @@
-"""Demo and reference data, as ordered idempotent steps: `python -m registry_api.seed`."""
+"""Reference and demo data, as ordered idempotent steps: `python -m registry_api.seed [--reference-only]`.
+
+Demo steps never run in production (ENV=production) nor with `--reference-only`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +22,7 @@ from registry_api.review.demo import seed_demo_reviews
 from registry_api.review.reference import seed_review_rules
 from registry_api.support_case.demo import seed_demo_support_cases
 from registry_api.support_case.reference import seed_support_rates
-from servicekit.seed import SeedStep, run_seed_steps
+from servicekit.seed import SeedStep, run_seed_steps, wants_demo
 
 HAI_PHONG_PROVINCE_CODE = 31  # Hai Duong (legacy code 30) merged into Hai Phong on 1/7/2025.
 
@@ -80,24 +84,29 @@ STEPS: list[SeedStep] = [
     SeedStep("admin-unit-mapping-2025", seed_admin_unit_mapping),
     # Reference rows with their legal basis, then demo households (they need the units and standards).
     SeedStep("poverty-standards", seed_poverty_standards_step),
-    SeedStep("demo-households-hai-phong", seed_demo_households_step),
+    SeedStep("demo-households-hai-phong", seed_demo_households_step, demo=True),
     # Communes' review lists built on those households, queued for the worker to import.
-    SeedStep("demo-household-imports-hai-phong", seed_demo_imports_step),
+    SeedStep("demo-household-imports-hai-phong", seed_demo_imports_step, demo=True),
     # Dated dwelling and review rules, then demo dwellings and the 2025 review on the demo households.
     SeedStep("dwelling-rule-sets", seed_dwelling_rule_sets_step),
     SeedStep("review-rules", seed_review_rules_step),
-    SeedStep("demo-dwellings-hai-phong", seed_demo_dwellings_step),
-    SeedStep("demo-reviews-hai-phong", seed_demo_reviews_step),
+    SeedStep("demo-dwellings-hai-phong", seed_demo_dwellings_step, demo=True),
+    SeedStep("demo-reviews-hai-phong", seed_demo_reviews_step, demo=True),
     # State support amounts (dated, with their legal basis), then demo cases on the demo households.
     SeedStep("support-rates", seed_support_rates_step),
-    SeedStep("demo-support-cases-hai-phong", seed_demo_support_cases_step),
+    SeedStep("demo-support-cases-hai-phong", seed_demo_support_cases_step, demo=True),
 ]
 
 
 def main() -> None:
     settings = get_settings()
     asyncio.run(
-        run_seed_steps(settings.DATABASE_URL.get_secret_value(), STEPS, service=settings.SERVICE_NAME)
+        run_seed_steps(
+            settings.DATABASE_URL.get_secret_value(),
+            STEPS,
+            service=settings.SERVICE_NAME,
+            include_demo=wants_demo(settings, sys.argv[1:]),
+        )
     )
 
 
