@@ -224,10 +224,31 @@ class AdminUnitMappingRepository(RepositoryBase[AdminUnitMapping]):
         old unit its current commune came from, when that commune came from exactly one old unit at
         `level`. Otherwise the row is counted with code NULL.
         """
+        stmt = self._roll_up_statement(rows, boundaries=boundaries, level=level, series=None)
+        counted_rows: Sequence[Any] = (await self.session.execute(stmt)).all()
+        return [(row.code, row.name, int(row.n)) for row in counted_rows]
+
+    async def roll_up_series(
+        self, rows: AnySelect, *, series: str, boundaries: str, level: str
+    ) -> list[tuple[Any, str | None, str | None, int]]:
+        """As `roll_up`, also grouped by the column `series` of `rows` (e.g. a period end): returns
+        (series value, code, name, count) ordered by series value, then code (unplaced last)."""
+        stmt = self._roll_up_statement(rows, boundaries=boundaries, level=level, series=series)
+        counted_rows: Sequence[Any] = (await self.session.execute(stmt)).all()
+        return [(row.series, row.code, row.name, int(row.n)) for row in counted_rows]
+
+    def _roll_up_statement(
+        self, rows: AnySelect, *, boundaries: str, level: str, series: str | None
+    ) -> Select[Any]:
         src = rows.subquery("src")
+        extra: list[Any] = [] if series is None else [src.c[series].label("series")]
         if boundaries == "new":
             key: ColumnElement[Any] = src.c.province_code if level == "province" else src.c.commune_code
-            grouped = select(key.label("code"), func.count().label("n")).group_by(key)
+            grouped = (
+                select(*extra, key.label("code"), func.count().label("n"))
+                .select_from(src)
+                .group_by(*extra, key)
+            )
             scheme = "2025"
         else:
             recorded = aliased(AdminUnit)
@@ -239,27 +260,26 @@ class AdminUnitMappingRepository(RepositoryBase[AdminUnitMapping]):
                     case((recorded.level == "commune", recorded.code)), origin.c.legacy_commune
                 )
             grouped = (
-                select(key.label("code"), func.count().label("n"))
+                select(*extra, key.label("code"), func.count().label("n"))
                 .select_from(src)
                 .outerjoin(
                     recorded, and_(recorded.scheme == "legacy", recorded.code == src.c.legacy_area_code)
                 )
                 .outerjoin(origin, origin.c.new_code == src.c.commune_code)
-                .group_by(key)
+                .group_by(*extra, key)
             )
             scheme = "legacy"
         counted = grouped.subquery("counted")
         named = aliased(AdminUnit)
-        stmt = (
-            select(counted.c.code, named.name, counted.c.n)
+        leading: list[Any] = [] if series is None else [counted.c.series]
+        return (
+            select(*leading, counted.c.code, named.name, counted.c.n)
             .outerjoin(
                 named,
                 and_(named.scheme == scheme, named.level == level, named.code == counted.c.code),
             )
-            .order_by(counted.c.code.asc().nulls_last())
+            .order_by(*leading, counted.c.code.asc().nulls_last())
         )
-        counted_rows: Sequence[Any] = (await self.session.execute(stmt)).all()
-        return [(row.code, row.name, int(row.n)) for row in counted_rows]
 
     def _single_origin(self) -> Select[Any]:
         """Per 2025 commune: its one old province and its one old commune, where there is only one."""

@@ -8,6 +8,7 @@ import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -156,6 +157,22 @@ class AdminUnitService:
             rows, boundaries=boundaries.value, level=level.value
         )
         return [UnitCount(code, name, n) for code, name, n in counted]
+
+    async def roll_up_series(
+        self,
+        session: AsyncSession,
+        rows: AnySelect,
+        *,
+        series: str,
+        boundaries: Boundaries,
+        level: RollUpLevel,
+    ) -> list[tuple[Any, UnitCount]]:
+        """As `roll_up`, also grouped by the column labelled `series` in `rows` (e.g. a period end): one
+        (series value, count per unit) pair per group, ordered by series value, then code."""
+        counted = await AdminUnitMappingRepository(session).roll_up_series(
+            rows, series=series, boundaries=boundaries.value, level=level.value
+        )
+        return [(value, UnitCount(code, name, n)) for value, code, name, n in counted]
 
     # ------------------------------------------------------------------------------------ seeding
 

@@ -24,11 +24,15 @@ class ImportRepository(RepositoryBase[HouseholdImport]):
         stmt = select(HouseholdImport).where(HouseholdImport.id == id_, in_area(area))
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def same_file(self, commune_code: str, sha256: str, mode: str) -> HouseholdImport | None:
+    async def same_file(
+        self, commune_code: str, sha256: str, mode: str, kind: str, campaign_id: uuid.UUID | None
+    ) -> HouseholdImport | None:
         stmt = select(HouseholdImport).where(
             HouseholdImport.commune_code == commune_code,
             HouseholdImport.sha256 == sha256,
             HouseholdImport.mode == mode,
+            HouseholdImport.kind == kind,
+            HouseholdImport.campaign_id.is_not_distinct_from(campaign_id),
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 

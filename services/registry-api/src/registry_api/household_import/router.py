@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -22,7 +24,9 @@ from registry_api.household_import.service import (
     error_report_xlsx,
     import_service,
 )
-from registry_api.models import ImportMode, ResidenceArea
+from registry_api.models import ImportKind, ImportMode, ResidenceArea
+from registry_api.review.errors import CampaignNotFound
+from registry_api.reviewimport.errors import ReviewImportOptionsInvalid, ReviewResultsCommuneOfficersOnly
 from servicekit.errors import error_responses
 from servicekit.pagination import InvalidCursor, Page
 from servicekit.web.params import Pagination
@@ -72,7 +76,14 @@ async def _read_body(request: Request) -> bytes:
             "model": ImportRead,
         },
         **error_responses(
-            AreaNotCovered, ImportCommuneUnknown, ImportFileEmpty, ImportFormatUnsupported, ImportTooLarge
+            AreaNotCovered,
+            ImportCommuneUnknown,
+            ImportFileEmpty,
+            ImportFormatUnsupported,
+            ImportTooLarge,
+            CampaignNotFound,
+            ReviewImportOptionsInvalid,
+            ReviewResultsCommuneOfficersOnly,
         ),
     },
 )
@@ -87,6 +98,19 @@ async def upload_import(
     residence_area: Annotated[
         ResidenceArea | None, Query(description="Urban or rural; by default from the commune (xã: rural).")
     ] = None,
+    kind: Annotated[
+        ImportKind, Query(description="`review_results` also records each row as a review record.")
+    ] = ImportKind.HOUSEHOLDS,
+    campaign_id: Annotated[
+        uuid.UUID | None, Query(description="With review_results: the campaign the list belongs to.")
+    ] = None,
+    meeting_held_on: Annotated[
+        date | None, Query(description="With review_results: the village meeting that agreed the list.")
+    ] = None,
+    meeting_agreement_pct: Annotated[
+        Decimal | None,
+        Query(ge=0, le=100, max_digits=5, decimal_places=2, description="With review_results: its share."),
+    ] = None,
 ) -> ImportRead:
     """Upload a commune's list of households (csv, xlsx, xls or ods, laid out as communes keep it:
     see docs/rules/import-export.md) for a commune you cover. The file is stored with its SHA-256 and
@@ -94,7 +118,12 @@ async def upload_import(
     The same file again (same SHA-256, commune and mode) answers 200 with the earlier import.
 
     `mode=all_or_nothing` stores nothing when any row is wrong; `accept_valid_rows` (the default)
-    stores the good rows and reports the others."""
+    stores the good rows and reports the others.
+
+    `kind=review_results` (commune officers only, with `campaign_id` of your province's campaign and
+    the village meeting's `meeting_held_on` and `meeting_agreement_pct`) also records each row's
+    result as the household's review record of that campaign, and the house it describes as a dwelling
+    assessment, through the review and dwelling rules (window, locked records, meeting threshold)."""
     content = await _read_body(request)
     row, created = await import_service.upload(
         session,
@@ -104,6 +133,10 @@ async def upload_import(
         commune_code=commune_code,
         mode=mode,
         residence_area=residence_area,
+        kind=kind,
+        campaign_id=campaign_id,
+        meeting_held_on=meeting_held_on,
+        meeting_agreement_pct=meeting_agreement_pct,
     )
     if not created:
         response.status_code = 200

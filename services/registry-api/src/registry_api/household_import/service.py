@@ -16,8 +16,9 @@ import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
@@ -44,6 +45,7 @@ from registry_api.models import (
     Household,
     HouseholdImport,
     HouseholdImportError,
+    ImportKind,
     ImportMode,
     ImportStatus,
     Job,
@@ -57,6 +59,7 @@ from registry_api.person.identifiers import Gender, fold_name
 from registry_api.person.pii import CITIZEN_ID_PURPOSE
 from registry_api.person.schemas import HeadCreate, LookupRequest, MemberCreate, PersonCreate
 from registry_api.person.service import checked_citizen_id, local_today, person_service, resolve_birth_year
+from registry_api.reviewimport.service import ResultCounts, ResultsTarget, review_import_service
 from servicekit.areas import AreaScope
 from servicekit.audit import record_access
 from servicekit.context import current_principal
@@ -134,6 +137,7 @@ class Target:
     commune_code: str
     commune_name: str
     residence_area: ResidenceArea
+    results: ResultsTarget | None = None  # kind review_results: also each row's review results
 
 
 @dataclass
@@ -149,17 +153,15 @@ class Group:
 
 
 @dataclass
-class Counts:
+class Counts(ResultCounts):
     households_created: int = 0
     households_matched: int = 0
     persons_created: int = 0
     persons_matched: int = 0
 
-    def add(self, other: Counts) -> None:
-        self.households_created += other.households_created
-        self.households_matched += other.households_matched
-        self.persons_created += other.persons_created
-        self.persons_matched += other.persons_matched
+    def add(self, other: ResultCounts) -> None:
+        for f in fields(other):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 def _column_of(pointer: str) -> str | None:
@@ -273,9 +275,13 @@ class ImportService:
         commune_code: str,
         mode: ImportMode,
         residence_area: ResidenceArea | None,
+        kind: ImportKind = ImportKind.HOUSEHOLDS,
+        campaign_id: uuid.UUID | None = None,
+        meeting_held_on: date | None = None,
+        meeting_agreement_pct: Decimal | None = None,
     ) -> tuple[HouseholdImport, bool]:
-        """Store the file and queue its import; the same file again (same SHA-256, commune and mode)
-        answers with the earlier import, `False` saying nothing new was queued."""
+        """Store the file and queue its import; the same file again (same SHA-256, commune, mode,
+        kind and campaign) answers with the earlier import, `False` saying nothing new was queued."""
         fmt = file_format(filename)
         if not content:
             raise ImportFileEmpty("The file is empty.")
@@ -291,9 +297,19 @@ class ImportService:
             raise ImportCommuneUnknown(f"{commune_code} is not a current commune.")
         if not caller.covers(unit.parent_code, commune_code):
             raise AreaNotCovered(f"You do not cover commune {commune_code}.")
+        await review_import_service.check_upload(
+            session,
+            caller,
+            kind=kind,
+            province_code=unit.parent_code,
+            campaign_id=campaign_id,
+            meeting_held_on=meeting_held_on,
+            meeting_agreement_pct=meeting_agreement_pct,
+            today=local_today(),
+        )
         sha256 = hashlib.sha256(content).hexdigest()
         repo = ImportRepository(session)
-        earlier = await repo.same_file(commune_code, sha256, mode.value)
+        earlier = await repo.same_file(commune_code, sha256, mode.value, kind.value, campaign_id)
         if earlier is not None:
             return earlier, False
         area = residence_area or (ResidenceArea.RURAL if unit.division_type == "xã" else ResidenceArea.URBAN)
@@ -307,6 +323,10 @@ class ImportService:
             sha256=sha256,
             content=content,
             mode=mode.value,
+            kind=kind.value,
+            campaign_id=campaign_id,
+            meeting_held_on=meeting_held_on,
+            meeting_agreement_pct=meeting_agreement_pct,
             status=ImportStatus.QUEUED.value,
             residence_area=area.value,
             created_by=caller.subject,
@@ -370,8 +390,23 @@ class ImportService:
                 )
             )
             assert row.commune_code is not None
+            results = None
+            if row.kind == ImportKind.REVIEW_RESULTS:
+                assert row.campaign_id
+                assert row.meeting_held_on
+                assert row.meeting_agreement_pct is not None
+                results = ResultsTarget(
+                    campaign_id=row.campaign_id,
+                    meeting_held_on=row.meeting_held_on,
+                    meeting_agreement_pct=row.meeting_agreement_pct,
+                    assessor=f"Danh sách rà soát {commune_name or row.commune_code}"[:200],
+                )
             target = Target(
-                row.province_code, row.commune_code, commune_name or "", ResidenceArea(row.residence_area)
+                row.province_code,
+                row.commune_code,
+                commune_name or "",
+                ResidenceArea(row.residence_area),
+                results,
             )
             row.status = ImportStatus.RUNNING.value
         token = current_principal.set(caller)
@@ -522,6 +557,7 @@ class ImportService:
                 household, _ = await household_service.create(session, caller, cipher, data)
                 counts.households_created += 1
                 counts.persons_created += 1 + len(group.members)
+                await self._results(session, caller, target, group, household, counts)
                 return counts
             person = found[0]
             if person.relationship != Relationship.HEAD.value:
@@ -547,11 +583,27 @@ class ImportService:
                     _record_app_error(group, exc, default_row=member)
                 except ValidationError:
                     member.error(None, "invalid", "the row's values are not accepted")
+            await self._results(session, caller, target, group, household, counts)
         except AppError as exc:
             _record_app_error(group, exc)
         except ValidationError:
             head.error(None, "invalid", "the row's values are not accepted")
         return counts
+
+    @staticmethod
+    async def _results(
+        session: AsyncSession,
+        caller: Principal,
+        target: Target,
+        group: Group,
+        household: Household,
+        counts: Counts,
+    ) -> None:
+        """The row's review record and dwelling assessment (kind review_results), once the household
+        and its members stand."""
+        if target.results is None or any(r.errors for r in group.rows):
+            return
+        counts.add(await review_import_service.apply(session, caller, target.results, group.head, household))
 
     @staticmethod
     def _household(row: Target, group: Group) -> HouseholdCreate:
@@ -605,7 +657,8 @@ class ImportService:
             await repo.replace_errors(import_id, self._error_rows(import_id, rows))
             row.total_rows = row.processed_rows = total
             row.error_rows = sum(1 for r in rows if r.errors)
-            row.households_created = row.households_matched = row.persons_created = row.persons_matched = 0
+            for f in fields(Counts):
+                setattr(row, f.name, 0)
             self._add_counts(row, counts)
         row.status = (ImportStatus.REJECTED if rejected else ImportStatus.COMPLETED).value
         row.finished_at = datetime.now().astimezone()
@@ -636,10 +689,8 @@ class ImportService:
 
     @staticmethod
     def _add_counts(row: HouseholdImport, counts: Counts) -> None:
-        row.households_created += counts.households_created
-        row.households_matched += counts.households_matched
-        row.persons_created += counts.persons_created
-        row.persons_matched += counts.persons_matched
+        for f in fields(Counts):
+            setattr(row, f.name, getattr(row, f.name) + getattr(counts, f.name))
 
     @staticmethod
     async def _reload(session: AsyncSession, import_id: uuid.UUID) -> HouseholdImport:
@@ -658,6 +709,8 @@ class ImportService:
             "households_matched": row.households_matched,
             "persons_created": row.persons_created,
             "persons_matched": row.persons_matched,
+            "kind": row.kind,
+            **{f.name: getattr(row, f.name) for f in fields(ResultCounts)},
         }
 
     # ------------------------------------------------------------------------------ exports

@@ -22,6 +22,7 @@ from registry_api.models.household import Household, ResidenceArea
 from registry_api.models.household_import import (
     HouseholdImport,
     HouseholdImportError,
+    ImportKind,
     ImportMode,
     ImportStatus,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "HouseholdImportError",
     "HouseholdMembership",
     "IdempotencyRecord",
+    "ImportKind",
     "ImportMode",
     "ImportStatus",
     "Job",

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
 from sqlalchemy import (
     ARRAY,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
+    Numeric,
     String,
     UniqueConstraint,
 )
@@ -38,6 +41,11 @@ class ImportStatus(StrEnum):
     FAILED = "failed"  # the file itself could not be read (no heading row, not a spreadsheet)
 
 
+class ImportKind(StrEnum):
+    HOUSEHOLDS = "households"  # households and their persons only
+    REVIEW_RESULTS = "review_results"  # also each row's review record and dwelling assessment
+
+
 MODE_VALUES = ", ".join(f"'{m.value}'" for m in ImportMode)
 STATUS_VALUES = ", ".join(f"'{s.value}'" for s in ImportStatus)
 COUNTERS = frozenset(
@@ -49,6 +57,11 @@ COUNTERS = frozenset(
         "households_matched",
         "persons_created",
         "persons_matched",
+        "review_records_created",
+        "review_records_updated",
+        "review_records_matched",
+        "assessments_created",
+        "assessments_matched",
     }
 )
 
@@ -62,11 +75,19 @@ class HouseholdImport(Audited, IdMixin, TimestampMixin, AreaMixin, RegistryBase)
 
     __tablename__ = "household_import"
     __table_args__ = (
-        UniqueConstraint("commune_code", "sha256", "mode"),
+        UniqueConstraint(
+            "commune_code", "sha256", "mode", "kind", "campaign_id", postgresql_nulls_not_distinct=True
+        ),
         CheckConstraint("commune_code IS NOT NULL", name="commune_required"),
         CheckConstraint(f"mode IN ({MODE_VALUES})", name="mode_known"),
         CheckConstraint(f"status IN ({STATUS_VALUES})", name="status_known"),
         CheckConstraint("file_format IN ('csv', 'xlsx', 'xls', 'ods')", name="file_format_known"),
+        CheckConstraint("kind IN ('households', 'review_results')", name="kind_known"),
+        CheckConstraint(
+            "(kind = 'review_results') = (campaign_id IS NOT NULL AND meeting_held_on IS NOT NULL"
+            " AND meeting_agreement_pct IS NOT NULL)",
+            name="review_results_have_campaign",
+        ),
     )
     # The bytes are kept out of the trail (their hash is in it); progress counters change often and
     # say nothing about who did what.
@@ -79,6 +100,12 @@ class HouseholdImport(Audited, IdMixin, TimestampMixin, AreaMixin, RegistryBase)
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     mode: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(16), default=ImportKind.HOUSEHOLDS.value)
+    # Review results (kind = review_results): the campaign, and the village meeting the list went
+    # through (the lists carry no meeting columns); see docs/rules/import-export.md.
+    campaign_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("review_campaign.id"))
+    meeting_held_on: Mapped[date | None] = mapped_column(Date)
+    meeting_agreement_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     status: Mapped[str] = mapped_column(String(12))
     residence_area: Mapped[str] = mapped_column(String(8))
     job_id: Mapped[uuid.UUID | None] = mapped_column()
@@ -93,6 +120,11 @@ class HouseholdImport(Audited, IdMixin, TimestampMixin, AreaMixin, RegistryBase)
     households_matched: Mapped[int] = mapped_column(Integer, default=0)
     persons_created: Mapped[int] = mapped_column(Integer, default=0)
     persons_matched: Mapped[int] = mapped_column(Integer, default=0)
+    review_records_created: Mapped[int] = mapped_column(Integer, default=0)
+    review_records_updated: Mapped[int] = mapped_column(Integer, default=0)
+    review_records_matched: Mapped[int] = mapped_column(Integer, default=0)
+    assessments_created: Mapped[int] = mapped_column(Integer, default=0)
+    assessments_matched: Mapped[int] = mapped_column(Integer, default=0)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
