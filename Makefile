@@ -55,8 +55,9 @@ typecheck: ## mypy --strict over libs, services and tools
 	$(RUN) mypy libs/servicekit/src libs/devstack/src services/registry-api/src services/funding-api/src services/inspection-api/src tools/dev-issuer/src
 
 .PHONY: openapi
-openapi: ## Regenerate each service's committed openapi.json
+openapi: ## Regenerate each service's committed openapi.json and the SPA's API types from them
 	$(RUN) python scripts/openapi.py write
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent gen:api; fi
 
 .PHONY: openapi-check
 openapi-check: ## Fail when a committed openapi.json is stale

@@ -1,0 +1,51 @@
+/// <reference types="vitest/config" />
+import { fileURLToPath, URL } from "node:url";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// `npm run dev` serves the SPA on :5173 and forwards the APIs and the issuer to the gateway of
+// `make run` (override with NOXH_GATEWAY_URL), so the browser sees one origin as in production.
+const gateway = process.env.NOXH_GATEWAY_URL ?? "http://127.0.0.1:8000";
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: {
+    alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) },
+  },
+  server: {
+    host: "127.0.0.1",
+    port: 5173,
+    strictPort: true,
+    proxy: {
+      "/api": { target: gateway, changeOrigin: false },
+      "/auth": { target: gateway, changeOrigin: false },
+    },
+  },
+  build: {
+    outDir: "dist",
+    sourcemap: "hidden",
+    chunkSizeWarningLimit: 1100,
+    rolldownOptions: {
+      output: {
+        // Libraries change less often than the app: separate files stay cached across releases.
+        codeSplitting: {
+          groups: [
+            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: "antd", test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[a-z-]+|dayjs)[\\/]/ },
+            { name: "vendor", test: /node_modules[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
+  test: {
+    environment: "jsdom",
+    setupFiles: ["./src/test/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
+    css: false,
+    restoreMocks: true,
+    // One jsdom per worker, reused across files: antd loads once (the tests build their own state).
+    isolate: false,
+    testTimeout: 15000,
+  },
+});
