@@ -1,4 +1,7 @@
-"""Reference and demo data, as ordered idempotent steps: `python -m inspection_api.seed [--reference-only]`."""
+"""Reference and demo data as ordered, idempotent steps: `python -m inspection_api.seed`.
+
+Demo steps never run in production (ENV=production) nor with `--reference-only`.
+"""
 
 from __future__ import annotations
 
