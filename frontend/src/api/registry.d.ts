@@ -1370,6 +1370,455 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/housing-projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Housing Projects
+         * @description The projects of your area, oldest first.
+         */
+        get: operations["housing-projects-list_housing_projects"];
+        put?: never;
+        /**
+         * Create Housing Project
+         * @description Record a social housing project of a commune you cover, with its planned units by kind and
+         *     floor-area band. Milestones and the sale publication are actions on the project.
+         */
+        post: operations["housing-projects-create_housing_project"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Housing Project
+         * @description One project with its `ETag`. A project outside your area is a 404.
+         */
+        get: operations["housing-projects-get_housing_project"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-projects/{project_id}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Housing Project Milestone
+         * @description Record a milestone (approved, started, completed, handed_over) with its date. Each needs the one
+         *     before it (409 `milestone_out_of_order`), is recorded once (409 `milestone_already_recorded`) and
+         *     cannot be dated before it (422 `milestone_date_backwards`). Send the `ETag` as `If-Match`.
+         */
+        post: operations["housing-projects-record_housing_project_milestone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-projects/{project_id}/sale-publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Publish Housing Project Sale
+         * @description Record (or correct) the investor's sale publication under D100 Art. 38: when and where it was
+         *     published and the application window. Only once construction has started. `If-Match` required.
+         */
+        put: operations["housing-projects-publish_housing_project_sale"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Housing Targets
+         * @description The targets (published plans, not area-filtered), oldest first; by default only the current
+         *     version of each.
+         */
+        get: operations["housing-targets-list_housing_targets"];
+        put?: never;
+        /**
+         * Create Housing Target
+         * @description Record a target with its legal basis, or a new version of one (`supersedes_id`: same area,
+         *     period and year; the old one then points to it). Stored targets are never edited.
+         */
+        post: operations["housing-targets-create_housing_target"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-targets/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Housing Target Progress
+         * @description Units started and completed per year of the period (a project's planned units count in the year
+         *     of its `started` and of its `completed` milestone), per province on the new (31 Hải Phòng) or the
+         *     old (30 Hải Dương, 31 Hải Phòng) boundaries, with the current targets. Only your area's projects.
+         */
+        get: operations["housing-targets-get_housing_target_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Applications
+         * @description Applications of your area, keyset-paginated; optionally of one status.
+         */
+        get: operations["applications-list_applications"];
+        put?: never;
+        /**
+         * Create Application
+         * @description Start a draft application of a person of your area. A second application while one is open
+         *     (draft, submitted or eligible) is a 409 `application_open_exists`.
+         */
+        post: operations["applications-create_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Application
+         * @description One application with its evidence and `ETag`; outside your area it is a 404.
+         */
+        get: operations["applications-get_application"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{application_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Evidence
+         * @description Record a proof document (form and version, issuer, date, the person covered) of a draft or
+         *     submitted application.
+         */
+        post: operations["applications-add_evidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{application_id}/eligibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Eligibility
+         * @description The eligibility trace: each rule in force on the submission date (or `as_of`; today for a
+         *     draft) with pass / fail / unknown / not_applicable, the evidence used and its legal basis.
+         */
+        get: operations["applications-get_eligibility"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{application_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit Application
+         * @description draft -> submitted on `on` (today by default). Send the `ETag` as `If-Match`.
+         */
+        post: operations["applications-submit_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{application_id}/assess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assess Application
+         * @description submitted -> eligible or ineligible by the rules in force on the submission date; the trace is
+         *     stored. A rule still unknown is a 409 `eligibility_unknown` naming it.
+         */
+        post: operations["applications-assess_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{application_id}/allocate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Allocate Application
+         * @description eligible -> allocated.
+         */
+        post: operations["applications-allocate_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{application_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Application
+         * @description draft, submitted or eligible -> withdrawn, with a reason.
+         */
+        post: operations["applications-withdraw_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/beneficiary-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Beneficiary Groups
+         * @description The beneficiary groups (HL2023 Art. 76) with their legal basis; with `on`, those valid that day.
+         */
+        get: operations["eligibility-rules-list_beneficiary_groups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/eligibility-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Eligibility Rules
+         * @description Every eligibility rule with its validity, parameters and legal basis.
+         */
+        get: operations["eligibility-rules-list_eligibility_rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/eligibility-confirmations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Eligibility Confirmation
+         * @description For banks and funding-api: is the person with this citizen ID eligible for the purpose? An
+         *     unknown person (or one outside your area) is `eligible: false` with reason `person_unknown`.
+         */
+        post: operations["eligibility-confirmations-create_eligibility_confirmation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/duplicate-detections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue Duplicate Detection
+         * @description Queue a detection run over your area (a job). New candidate pairs go to the review queue;
+         *     pairs already queued or decided are not added again.
+         */
+        post: operations["duplicate-persons-queue_duplicate_detection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/duplicate-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Duplicate Candidates
+         * @description The review queue of your area, oldest first: each pair side by side (identifiers masked), with
+         *     the fields that differ.
+         */
+        get: operations["duplicate-persons-list_duplicate_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/duplicate-candidates/{candidate_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Duplicate Candidate
+         * @description One pair with its `ETag`; outside your area a 404.
+         */
+        get: operations["duplicate-persons-get_duplicate_candidate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/duplicate-candidates/{candidate_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide Duplicate Candidate
+         * @description Merge the pair (`kept_person_id`: the duplicate's beneficiary categories and past household
+         *     memberships move to the kept person; the pair is marked merged) or keep them separate, with a
+         *     reason. `If-Match` required.
+         */
+        post: operations["duplicate-persons-decide_duplicate_candidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1503,6 +1952,188 @@ export interface components {
          * @enum {string}
          */
         AdminUnitScheme: "2025" | "legacy";
+        /**
+         * ApplicationCreate
+         * @description A draft application of a registry person. The spouse and members must be current members of
+         *     the applicant's household. `monthly_income_vnd` is the applicant's, or the couple's if married.
+         */
+        ApplicationCreate: {
+            /**
+             * Project Id
+             * Format: uuid
+             * @description The social housing project (housing-projects).
+             */
+            project_id: string;
+            tenure: components["schemas"]["Tenure"];
+            /**
+             * Applicant Person Id
+             * Format: uuid
+             */
+            applicant_person_id: string;
+            /** Spouse Person Id */
+            spouse_person_id?: string | null;
+            /** Member Person Ids */
+            member_person_ids?: string[];
+            /**
+             * Beneficiary Group
+             * @description The HL2023 Art. 76 clause.
+             */
+            beneficiary_group: number;
+            marital_status: components["schemas"]["MaritalStatus"];
+            /** Monthly Income Vnd */
+            monthly_income_vnd?: number | null;
+            /** Owns House In Province */
+            owns_house_in_province?: boolean | null;
+            /** House Floor Area M2 */
+            house_floor_area_m2?: number | string | null;
+            /** House Occupants */
+            house_occupants?: number | null;
+            /** Note */
+            note?: string | null;
+        };
+        /** ApplicationDetail */
+        ApplicationDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            tenure: components["schemas"]["Tenure"];
+            status: components["schemas"]["ApplicationStatus"];
+            /**
+             * Applicant Person Id
+             * Format: uuid
+             */
+            applicant_person_id: string;
+            /** Spouse Person Id */
+            spouse_person_id: string | null;
+            /** Member Person Ids */
+            member_person_ids: string[];
+            /**
+             * Beneficiary Group Id
+             * Format: uuid
+             */
+            beneficiary_group_id: string;
+            marital_status: components["schemas"]["MaritalStatus"];
+            /** Monthly Income Vnd */
+            monthly_income_vnd: number | null;
+            /** Owns House In Province */
+            owns_house_in_province: boolean | null;
+            /** House Floor Area M2 */
+            house_floor_area_m2: number | string | null;
+            /** House Occupants */
+            house_occupants: number | null;
+            /** Submitted On */
+            submitted_on: string | null;
+            /** Assessed On */
+            assessed_on: string | null;
+            /** Allocated On */
+            allocated_on: string | null;
+            /** Withdrawn On */
+            withdrawn_on: string | null;
+            /** Withdrawal Reason */
+            withdrawal_reason: string | null;
+            /** Eligibility Trace */
+            eligibility_trace: components["schemas"]["TraceEntry"][] | null;
+            /** Note */
+            note: string | null;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Evidence */
+            evidence: components["schemas"]["EvidenceRead"][];
+        };
+        /** ApplicationRead */
+        ApplicationRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            tenure: components["schemas"]["Tenure"];
+            status: components["schemas"]["ApplicationStatus"];
+            /**
+             * Applicant Person Id
+             * Format: uuid
+             */
+            applicant_person_id: string;
+            /** Spouse Person Id */
+            spouse_person_id: string | null;
+            /** Member Person Ids */
+            member_person_ids: string[];
+            /**
+             * Beneficiary Group Id
+             * Format: uuid
+             */
+            beneficiary_group_id: string;
+            marital_status: components["schemas"]["MaritalStatus"];
+            /** Monthly Income Vnd */
+            monthly_income_vnd: number | null;
+            /** Owns House In Province */
+            owns_house_in_province: boolean | null;
+            /** House Floor Area M2 */
+            house_floor_area_m2: number | string | null;
+            /** House Occupants */
+            house_occupants: number | null;
+            /** Submitted On */
+            submitted_on: string | null;
+            /** Assessed On */
+            assessed_on: string | null;
+            /** Allocated On */
+            allocated_on: string | null;
+            /** Withdrawn On */
+            withdrawn_on: string | null;
+            /** Withdrawal Reason */
+            withdrawal_reason: string | null;
+            /** Eligibility Trace */
+            eligibility_trace: components["schemas"]["TraceEntry"][] | null;
+            /** Note */
+            note: string | null;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ApplicationStatus
+         * @enum {string}
+         */
+        ApplicationStatus: "draft" | "submitted" | "eligible" | "ineligible" | "allocated" | "withdrawn";
         /** AreaCount */
         AreaCount: {
             /**
@@ -1522,6 +2153,32 @@ export interface components {
             /** Items */
             items: components["schemas"]["AreaCount"][];
         };
+        /** AreaProgress */
+        AreaProgress: {
+            /**
+             * Code
+             * @description The unit's code in the boundaries asked for; null: unplaced.
+             */
+            code: string | null;
+            /** Name */
+            name: string | null;
+            /** Started Units */
+            started_units: number;
+            /** Completed Units */
+            completed_units: number;
+            /**
+             * Target Units
+             * @description The current whole-period target for this unit, if any.
+             */
+            target_units: number | null;
+            /** Years */
+            years: components["schemas"]["YearProgress"][];
+        };
+        /**
+         * AreaScheme
+         * @enum {string}
+         */
+        AreaScheme: "2025" | "legacy";
         /**
          * AssessmentCreate
          * @description The facts found on `assessed_on`. The classification is computed under the rule set valid that
@@ -1657,6 +2314,31 @@ export interface components {
             } | null;
             /** Chain Seq */
             chain_seq: number | null;
+        };
+        /** BeneficiaryGroupRead */
+        BeneficiaryGroupRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string;
+            /** Clause */
+            clause: number;
+            /** Name */
+            name: string;
+            /** Legal Basis */
+            legal_basis: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to: string | null;
+            /** Note */
+            note: string | null;
         };
         /**
          * Boundaries
@@ -1873,6 +2555,11 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /**
+         * Certainty
+         * @enum {string}
+         */
+        Certainty: "confirmed" | "uncertain";
         /** ChainReportRead */
         ChainReportRead: {
             /** Ok */
@@ -1903,6 +2590,47 @@ export interface components {
             returned: number;
             /** Corrections */
             corrections: number;
+        };
+        /** ConfirmationCreate */
+        ConfirmationCreate: {
+            /** Citizen Id */
+            citizen_id: string;
+            purpose: components["schemas"]["ConfirmationPurpose"];
+            /**
+             * As Of
+             * @description Rules in force on this date; today by default.
+             */
+            as_of?: string | null;
+        };
+        /**
+         * ConfirmationPurpose
+         * @enum {string}
+         */
+        ConfirmationPurpose: "buy" | "lease_purchase" | "rent" | "loan";
+        /** ConfirmationRead */
+        ConfirmationRead: {
+            /**
+             * Confirmation Id
+             * Format: uuid
+             */
+            confirmation_id: string;
+            /** Eligible */
+            eligible: boolean;
+            purpose: components["schemas"]["ConfirmationPurpose"];
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /**
+             * Reasons
+             * @description The trace without personal data, or person_unknown.
+             */
+            reasons: {
+                [key: string]: unknown;
+            }[];
+            /** Inputs Fingerprint */
+            inputs_fingerprint: string;
         };
         /**
          * CorrectionCreate
@@ -1944,6 +2672,74 @@ export interface components {
              */
             items: components["schemas"]["AreaCount"][];
         };
+        /**
+         * Decision
+         * @enum {string}
+         */
+        Decision: "merge" | "keep_separate";
+        /** DetectionQueued */
+        DetectionQueued: {
+            /**
+             * Job Id
+             * Format: uuid
+             */
+            job_id: string;
+            /** Area Codes */
+            area_codes: string[];
+        };
+        /** DuplicateCandidateRead */
+        DuplicateCandidateRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            person_a: components["schemas"]["PersonSide"];
+            person_b: components["schemas"]["PersonSide"];
+            /** Name Similarity Pct */
+            name_similarity_pct: number;
+            /**
+             * Differing
+             * @description The compared fields whose values differ.
+             */
+            differing: string[];
+            status: components["schemas"]["DuplicateStatus"];
+            /** Kept Person Id */
+            kept_person_id: string | null;
+            /** Reason */
+            reason: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** DuplicateDecision */
+        DuplicateDecision: {
+            decision: components["schemas"]["Decision"];
+            /**
+             * Kept Person Id
+             * @description For a merge: the person kept.
+             */
+            kept_person_id?: string | null;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * DuplicateStatus
+         * @enum {string}
+         */
+        DuplicateStatus: "pending" | "merged" | "kept_separate";
         /**
          * DwellingClass
          * @enum {string}
@@ -2050,6 +2846,56 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /** EligibilityRead */
+        EligibilityRead: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /**
+             * As Of
+             * Format: date
+             * @description The date whose rules were applied (submission date by default).
+             */
+            as_of: string;
+            /**
+             * Verdict
+             * @description pass, fail or unknown
+             */
+            verdict: string;
+            /** Trace */
+            trace: components["schemas"]["TraceEntry"][];
+        };
+        /** EligibilityRuleRead */
+        EligibilityRuleRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Legal Basis */
+            legal_basis: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to: string | null;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Note */
+            note: string | null;
+        };
         /**
          * EventEnvelope
          * @description What every event looks like on every feed. `data` holds ids and non-personal attributes only.
@@ -2095,6 +2941,74 @@ export interface components {
              */
             next_cursor: string;
         };
+        /** EvidenceCreate */
+        EvidenceCreate: {
+            /**
+             * Person Id
+             * Format: uuid
+             * @description The person the document covers (applicant, spouse or member).
+             */
+            person_id: string;
+            form: components["schemas"]["EvidenceForm"];
+            /**
+             * Form Version
+             * @example Thông tư 05/2024/TT-BXD, sửa đổi bởi 32/2025/TT-BXD
+             */
+            form_version: string;
+            /**
+             * Issuer
+             * @example Công an phường Thuỷ Nguyên
+             */
+            issuer: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Document Number */
+            document_number?: string | null;
+        };
+        /**
+         * EvidenceForm
+         * @description Circular 05/2024/TT-BXD forms as amended by Circular 32/2025/TT-BXD, and the other proofs.
+         * @enum {string}
+         */
+        EvidenceForm: "01" | "01a" | "02" | "03" | "04" | "05" | "merit_certificate" | "poverty_certificate";
+        /** EvidenceRead */
+        EvidenceRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            form: components["schemas"]["EvidenceForm"];
+            /** Form Version */
+            form_version: string;
+            /** Issuer */
+            issuer: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Document Number */
+            document_number: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /**
          * FieldError
          * @description One field-level error: where (a JSON pointer into the request), a stable code, and a message.
@@ -2113,6 +3027,12 @@ export interface components {
             /** Message */
             message: string;
         };
+        /**
+         * FloorAreaBand
+         * @description Usable floor area of one unit, m².
+         * @enum {string}
+         */
+        FloorAreaBand: "under_45" | "45_to_60" | "60_to_70" | "over_70";
         /** FundingLineRead */
         FundingLineRead: {
             /**
@@ -2357,6 +3277,202 @@ export interface components {
             legacy_area_code?: string | null;
         };
         /**
+         * HousingProjectCreate
+         * @description A project as approved: milestones and the sale publication are recorded later by actions.
+         */
+        HousingProjectCreate: {
+            /**
+             * Name
+             * @example Nhà ở xã hội Thạch Khôi
+             */
+            name: string;
+            /** Investor */
+            investor: string;
+            /** Address */
+            address: string;
+            /**
+             * Province Code
+             * @example 31
+             */
+            province_code: string;
+            /**
+             * Commune Code
+             * @example 10525
+             */
+            commune_code: string;
+            /**
+             * Legacy Area Code
+             * @example 10532
+             */
+            legacy_area_code?: string | null;
+            kind: components["schemas"]["ProjectKind"];
+            /**
+             * Land Area M2
+             * @description Land area, m² (integer).
+             */
+            land_area_m2: number;
+            /**
+             * Commercial Project Ref
+             * @description The commercial project (held by inspection-api) whose 20% land fund this uses.
+             */
+            commercial_project_ref?: string | null;
+            /** Planned Units */
+            planned_units: components["schemas"]["PlannedUnits"][];
+        };
+        /** HousingProjectRead */
+        HousingProjectRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Investor */
+            investor: string;
+            /** Address */
+            address: string;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string;
+            /** Legacy Area Code */
+            legacy_area_code: string | null;
+            kind: components["schemas"]["ProjectKind"];
+            /** Land Area M2 */
+            land_area_m2: number;
+            /** Commercial Project Ref */
+            commercial_project_ref: string | null;
+            /** Planned Units Total */
+            planned_units_total: number;
+            /** Planned Units */
+            planned_units: components["schemas"]["PlannedUnitsRead"][];
+            /** Approved On */
+            approved_on: string | null;
+            /** Started On */
+            started_on: string | null;
+            /** Completed On */
+            completed_on: string | null;
+            /** Handed Over On */
+            handed_over_on: string | null;
+            /** Sale Published On */
+            sale_published_on: string | null;
+            /** Sale Published Where */
+            sale_published_where: string | null;
+            /** Sale Opens On */
+            sale_opens_on: string | null;
+            /** Sale Closes On */
+            sale_closes_on: string | null;
+            /**
+             * Version
+             * @description The version in the ETag; send the ETag back as If-Match.
+             */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * HousingTargetCreate
+         * @description A new target, or (with `supersedes_id`) a new version of one for the same area, period and year.
+         *     Targets are never edited in place.
+         */
+        HousingTargetCreate: {
+            /**
+             * Code
+             * @example HD_2026_2030_V2
+             */
+            code: string;
+            /**
+             * Area Code
+             * @description Province code in its scheme.
+             * @example 30
+             */
+            area_code: string;
+            area_scheme: components["schemas"]["AreaScheme"];
+            /**
+             * Province Code
+             * @description The 2025 province now responsible for it.
+             * @example 31
+             */
+            province_code: string;
+            /** Period Start Year */
+            period_start_year: number;
+            /** Period End Year */
+            period_end_year: number;
+            /**
+             * Year
+             * @description A yearly target within the period.
+             */
+            year?: number | null;
+            /** Units */
+            units: number;
+            /** Legal Basis */
+            legal_basis: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            certainty: components["schemas"]["Certainty"];
+            /** Note */
+            note?: string | null;
+            /** Supersedes Id */
+            supersedes_id?: string | null;
+        };
+        /** HousingTargetRead */
+        HousingTargetRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string;
+            /** Area Code */
+            area_code: string;
+            area_scheme: components["schemas"]["AreaScheme"];
+            /** Province Code */
+            province_code: string;
+            /** Period Start Year */
+            period_start_year: number;
+            /** Period End Year */
+            period_end_year: number;
+            /** Year */
+            year: number | null;
+            /** Units */
+            units: number;
+            /** Legal Basis */
+            legal_basis: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            certainty: components["schemas"]["Certainty"];
+            /** Note */
+            note: string | null;
+            /** Supersedes Id */
+            supersedes_id: string | null;
+            /**
+             * Superseded By Id
+             * @description Set once a newer version replaces it.
+             */
+            superseded_by_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
          * ImportKind
          * @enum {string}
          */
@@ -2476,6 +3592,11 @@ export interface components {
             legacy_id_number?: string | null;
         };
         /**
+         * MaritalStatus
+         * @enum {string}
+         */
+        MaritalStatus: "single" | "married" | "single_with_child";
+        /**
          * Material
          * @description Whether a main structure is of durable materials (Decision 55/QĐ-BXD lists them per structure).
          * @enum {string}
@@ -2551,6 +3672,22 @@ export interface components {
          * @enum {string}
          */
         MeritType: "pre_1945_revolutionary" | "pre_uprising_revolutionary" | "heroic_mother" | "hero" | "war_invalid" | "sick_soldier" | "toxic_chemical_victim" | "imprisoned_activist" | "resistance_participant" | "revolution_helper";
+        /**
+         * Milestone
+         * @description In the order they happen; each needs the one before it.
+         * @enum {string}
+         */
+        Milestone: "approved" | "started" | "completed" | "handed_over";
+        /** MilestoneRecord */
+        MilestoneRecord: {
+            milestone: components["schemas"]["Milestone"];
+            /**
+             * On
+             * Format: date
+             * @description The local date the milestone was reached.
+             */
+            on: string;
+        };
         /** MoveRequest */
         MoveRequest: {
             /**
@@ -2577,6 +3714,16 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** Page[ApplicationRead] */
+        Page_ApplicationRead_: {
+            /** Items */
+            items: components["schemas"]["ApplicationRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
         /** Page[AssessmentRead] */
         Page_AssessmentRead_: {
             /** Items */
@@ -2591,6 +3738,16 @@ export interface components {
         Page_AuditRecordRead_: {
             /** Items */
             items: components["schemas"]["AuditRecordRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[BeneficiaryGroupRead] */
+        Page_BeneficiaryGroupRead_: {
+            /** Items */
+            items: components["schemas"]["BeneficiaryGroupRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page.
@@ -2617,6 +3774,16 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** Page[DuplicateCandidateRead] */
+        Page_DuplicateCandidateRead_: {
+            /** Items */
+            items: components["schemas"]["DuplicateCandidateRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
         /** Page[DwellingRead] */
         Page_DwellingRead_: {
             /** Items */
@@ -2637,10 +3804,40 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** Page[EligibilityRuleRead] */
+        Page_EligibilityRuleRead_: {
+            /** Items */
+            items: components["schemas"]["EligibilityRuleRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
         /** Page[HouseholdRead] */
         Page_HouseholdRead_: {
             /** Items */
             items: components["schemas"]["HouseholdRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[HousingProjectRead] */
+        Page_HousingProjectRead_: {
+            /** Items */
+            items: components["schemas"]["HousingProjectRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[HousingTargetRead] */
+        Page_HousingTargetRead_: {
+            /** Items */
+            items: components["schemas"]["HousingTargetRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page.
@@ -2951,6 +4148,36 @@ export interface components {
             match: "exact" | "words" | "similar";
         };
         /**
+         * PersonSide
+         * @description One side of the pair, as an officer compares it (identifiers masked).
+         */
+        PersonSide: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Household Id
+             * Format: uuid
+             */
+            household_id: string;
+            /** Full Name */
+            full_name: string;
+            /** Date Of Birth */
+            date_of_birth: string | null;
+            /** Birth Year */
+            birth_year: number;
+            /** Gender */
+            gender: string;
+            /** Relationship */
+            relationship: string;
+            /** Citizen Id Masked */
+            citizen_id_masked: string | null;
+            /** Legacy Id Masked */
+            legacy_id_masked: string | null;
+        };
+        /**
          * PersonUpdate
          * @description Send only the fields to change; `null` clears an optional field. Moves and the head have their
          *     own actions.
@@ -3044,6 +4271,20 @@ export interface components {
          * @enum {string}
          */
         PhotoStage: "before" | "after";
+        /** PlannedUnits */
+        PlannedUnits: {
+            unit_kind: components["schemas"]["UnitKind"];
+            floor_area_band: components["schemas"]["FloorAreaBand"];
+            /** Units */
+            units: number;
+        };
+        /** PlannedUnitsRead */
+        PlannedUnitsRead: {
+            unit_kind: components["schemas"]["UnitKind"];
+            floor_area_band: components["schemas"]["FloorAreaBand"];
+            /** Units */
+            units: number;
+        };
         /** PovertyStandardRead */
         PovertyStandardRead: {
             /**
@@ -3118,6 +4359,21 @@ export interface components {
             /** Errors */
             errors?: components["schemas"]["FieldError"][] | null;
         };
+        /** Progress */
+        Progress: {
+            /** Period Start Year */
+            period_start_year: number;
+            /** Period End Year */
+            period_end_year: number;
+            boundaries: components["schemas"]["Boundaries"];
+            /** Areas */
+            areas: components["schemas"]["AreaProgress"][];
+            /**
+             * Targets
+             * @description The current targets for this period.
+             */
+            targets: components["schemas"]["HousingTargetRead"][];
+        };
         /** ProgressRead */
         ProgressRead: {
             /**
@@ -3131,6 +4387,12 @@ export interface components {
              */
             communes: components["schemas"]["CommuneProgressRead"][];
         };
+        /**
+         * ProjectKind
+         * @description What the units are offered as (HL2023 Art. 77-78).
+         * @enum {string}
+         */
+        ProjectKind: "sale" | "lease_purchase" | "rent" | "worker_accommodation";
         /**
          * RecordCreate
          * @description One household's result. `new_case`: from `none` to poor or near-poor; `status_change`: the
@@ -3362,15 +4624,32 @@ export interface components {
          */
         RollUpLevel: "province" | "commune";
         /**
-         * StepBody
-         * @description approve, start, complete, accept: the date of the step.
+         * SalePublication
+         * @description D100 Art. 38: the investor publishes the sale (within 30 days of the construction start).
          */
-        StepBody: {
+        SalePublication: {
             /**
-             * On
-             * @description The local date of the step; today when left out. Not in the future.
+             * Published On
+             * Format: date
              */
-            on?: string | null;
+            published_on: string;
+            /**
+             * Published Where
+             * @example Cổng thông tin điện tử Sở Xây dựng Hải Phòng
+             */
+            published_where: string;
+            /**
+             * Opens On
+             * Format: date
+             * @description First day applications are taken.
+             */
+            opens_on: string;
+            /**
+             * Closes On
+             * Format: date
+             * @description Last day applications are taken (inclusive).
+             */
+            closes_on: string;
         };
         /** StructureFacts */
         StructureFacts: {
@@ -3726,6 +5005,40 @@ export interface components {
              */
             periods: components["schemas"]["PeriodCount"][];
         };
+        /**
+         * Tenure
+         * @enum {string}
+         */
+        Tenure: "buy" | "lease_purchase" | "rent";
+        /** TraceEntry */
+        TraceEntry: {
+            /** Rule Code */
+            rule_code: string;
+            /** Kind */
+            kind: string;
+            /** Legal Basis */
+            legal_basis: string;
+            /**
+             * Outcome
+             * @description pass, fail, unknown or not_applicable
+             */
+            outcome: string;
+            /**
+             * Reason
+             * @description A stable reason code.
+             */
+            reason: string;
+            /**
+             * Evidence Ids
+             * @description Evidence records, support cases or applications used.
+             */
+            evidence_ids: string[];
+        };
+        /**
+         * UnitKind
+         * @enum {string}
+         */
+        UnitKind: "apartment" | "house" | "dormitory_room";
         /** UnitResolutionCreate */
         UnitResolutionCreate: {
             /**
@@ -3847,8 +5160,46 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /** YearProgress */
+        YearProgress: {
+            /** Year */
+            year: number;
+            /** Started Units */
+            started_units: number;
+            /** Completed Units */
+            completed_units: number;
+        };
+        /** StepBody */
+        registry_api__application__schemas__StepBody: {
+            /**
+             * On
+             * @description Local date of the step; today by default.
+             */
+            on?: string | null;
+        };
         /** WithdrawBody */
-        WithdrawBody: {
+        registry_api__application__schemas__WithdrawBody: {
+            /**
+             * On
+             * @description Local date of the step; today by default.
+             */
+            on?: string | null;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * StepBody
+         * @description approve, start, complete, accept: the date of the step.
+         */
+        registry_api__support_case__schemas__StepBody: {
+            /**
+             * On
+             * @description The local date of the step; today when left out. Not in the future.
+             */
+            on?: string | null;
+        };
+        /** WithdrawBody */
+        registry_api__support_case__schemas__WithdrawBody: {
             /**
              * On
              * @description The local date of the step; today when left out. Not in the future.
@@ -6239,7 +7590,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StepBody"];
+                "application/json": components["schemas"]["registry_api__support_case__schemas__StepBody"];
             };
         };
         responses: {
@@ -6338,7 +7689,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StepBody"];
+                "application/json": components["schemas"]["registry_api__support_case__schemas__StepBody"];
             };
         };
         responses: {
@@ -6437,7 +7788,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StepBody"];
+                "application/json": components["schemas"]["registry_api__support_case__schemas__StepBody"];
             };
         };
         responses: {
@@ -6536,7 +7887,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StepBody"];
+                "application/json": components["schemas"]["registry_api__support_case__schemas__StepBody"];
             };
         };
         responses: {
@@ -6635,7 +7986,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WithdrawBody"];
+                "application/json": components["schemas"]["registry_api__support_case__schemas__WithdrawBody"];
             };
         };
         responses: {
@@ -9587,6 +10938,1756 @@ export interface operations {
             };
             /** @description The request is not valid */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-projects-list_housing_projects": {
+        parameters: {
+            query?: {
+                commune_code?: string | null;
+                kind?: components["schemas"]["ProjectKind"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_HousingProjectRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-projects-create_housing_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HousingProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HousingProjectRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The commune is not a current commune of that province */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-projects-get_housing_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HousingProjectRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such social housing project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-projects-record_housing_project_milestone": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MilestoneRecord"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HousingProjectRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such social housing project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This milestone is already recorded; The milestone before this one has not been recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; A milestone cannot be dated before the one it follows */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-projects-publish_housing_project_sale": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SalePublication"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HousingProjectRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such social housing project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sale information is published once construction has started */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The sale dates are out of order */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-targets-list_housing_targets": {
+        parameters: {
+            query?: {
+                period?: string | null;
+                current_only?: boolean;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_HousingTargetRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The period is not YYYY-YYYY with the end after the start */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-targets-create_housing_target": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HousingTargetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HousingTargetRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such housing target */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A target with that code exists; The target was already superseded by a newer version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; A new version must be for the same area, period and year */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-targets-get_housing_target_progress": {
+        parameters: {
+            query: {
+                /** @description Start and end year, inclusive. */
+                period: string;
+                boundaries?: components["schemas"]["Boundaries"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Progress"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The period is not YYYY-YYYY with the end after the start */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "applications-list_applications": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ApplicationStatus"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ApplicationRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "applications-create_application": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The applicant already has an open application */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; A person named in the application is not a member of the applicant's household; No stored beneficiary group with that clause is valid on that date */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "applications-get_application": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "applications-add_evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvidenceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; A person named in the application is not a member of the applicant's household; The date is in the future or before the application's previous step */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "applications-get_eligibility": {
+        parameters: {
+            query?: {
+                /** @description Apply the rules of this date instead. */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EligibilityRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; No eligibility rules are stored for that date */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "applications-submit_application": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["registry_api__application__schemas__StepBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The date is in the future or before the application's previous step */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "applications-assess_application": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["registry_api__application__schemas__StepBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed; Some eligibility rules cannot be decided yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The date is in the future or before the application's previous step; No eligibility rules are stored for that date */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "applications-allocate_application": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["registry_api__application__schemas__StepBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The date is in the future or before the application's previous step */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "applications-withdraw_application": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["registry_api__application__schemas__WithdrawBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The date is in the future or before the application's previous step */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "eligibility-rules-list_beneficiary_groups": {
+        parameters: {
+            query?: {
+                on?: string | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BeneficiaryGroupRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "eligibility-rules-list_eligibility_rules": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EligibilityRuleRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "eligibility-confirmations-create_eligibility_confirmation": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "duplicate-persons-queue_duplicate_detection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetectionQueued"];
+                };
+            };
+        };
+    };
+    "duplicate-persons-list_duplicate_candidates": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["DuplicateStatus"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DuplicateCandidateRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "duplicate-persons-get_duplicate_candidate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateCandidateRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such duplicate candidate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "duplicate-persons-decide_duplicate_candidate": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                candidate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuplicateDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateCandidateRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such duplicate candidate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The candidate pair was already decided; The person merged away is a household head: change the head first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The kept person must be one of the pair, and the one with the citizen ID if only one has it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

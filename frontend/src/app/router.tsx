@@ -3,7 +3,9 @@ import { createRoute, createRouter } from "@tanstack/react-router";
 import { adminUnitsRoutes } from "@/features/admin-units/routes";
 import { fundingSourcesRoutes } from "@/features/funding-sources/routes";
 import { HomePage } from "@/features/home/HomePage";
+import { householdsRoutes } from "@/features/households/routes";
 import { landUsePlansRoutes } from "@/features/land-use-plans/routes";
+import { supportCasesRoutes } from "@/features/support-cases/routes";
 import { rootRoute } from "./rootRoute";
 
 const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: "/", component: HomePage });
@@ -20,6 +22,8 @@ export const routeTree = rootRoute.addChildren([
   ...adminUnitsRoutes,
   ...fundingSourcesRoutes,
   ...landUsePlansRoutes,
+  ...householdsRoutes,
+  ...supportCasesRoutes,
 ]);
 
 /** Plain query strings (?parent_code=01&page=2): every value stays a string (codes keep their leading

@@ -2,7 +2,15 @@
  * router.tsx. */
 import { adminUnitsScreen } from "@/features/admin-units/screen";
 import { fundingSourcesScreen } from "@/features/funding-sources/screen";
+import { householdsScreen } from "@/features/households/screen";
 import { landUsePlansScreen } from "@/features/land-use-plans/screen";
+import { supportCasesScreen } from "@/features/support-cases/screen";
 import type { Screen } from "./screen";
 
-export const SCREENS: readonly Screen[] = [adminUnitsScreen, fundingSourcesScreen, landUsePlansScreen];
+export const SCREENS: readonly Screen[] = [
+  householdsScreen,
+  supportCasesScreen,
+  adminUnitsScreen,
+  fundingSourcesScreen,
+  landUsePlansScreen,
+];

@@ -41,11 +41,7 @@ class TestAuditTrail:
             headers={**auth(**OFFICER), "If-Match": 'W/"1"'},
         )
         rows = (
-            (
-                await db_session.execute(
-                    select(AuditRecord).order_by(AuditRecord.occurred_at, AuditRecord.action)
-                )
-            )
+            (await db_session.execute(select(AuditRecord).order_by(AuditRecord.occurred_at, AuditRecord.id)))
             .scalars()
             .all()
         )

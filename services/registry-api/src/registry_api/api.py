@@ -3,14 +3,20 @@
 from fastapi import APIRouter, Depends
 
 from registry_api.admin_unit.router import router as admin_unit_router
+from registry_api.application.router import confirmations_router as eligibility_confirmations_router
+from registry_api.application.router import reference_router as eligibility_reference_router
+from registry_api.application.router import router as application_router
 from registry_api.category.router import router as category_router
 from registry_api.category.router import standards_router as poverty_standards_router
 from registry_api.dashboard.router import router as dashboard_router
+from registry_api.duplicate.router import router as duplicate_router
 from registry_api.dwelling.router import router as dwelling_router
 from registry_api.dwelling.router import rule_sets_router as dwelling_rule_sets_router
 from registry_api.household.router import router as household_router
 from registry_api.household_import.router import export_router as household_export_router
 from registry_api.household_import.router import router as household_import_router
+from registry_api.housing_project.router import router as housing_project_router
+from registry_api.housing_target.router import router as housing_target_router
 from registry_api.person.router import router as person_router
 from registry_api.review.router import router as review_router
 from registry_api.review.router import rules_router as review_rules_router
@@ -35,3 +41,9 @@ router.include_router(dwelling_router)
 router.include_router(dwelling_rule_sets_router)
 router.include_router(review_router)
 router.include_router(review_rules_router)
+router.include_router(housing_project_router)
+router.include_router(housing_target_router)
+router.include_router(application_router)
+router.include_router(eligibility_reference_router)
+router.include_router(eligibility_confirmations_router)
+router.include_router(duplicate_router)

@@ -1,4 +1,4 @@
-"""Reference and demo data, as ordered idempotent steps: `python -m registry_api.seed [--reference-only]`.
+"""Reference and demo data as ordered, idempotent steps: `python -m registry_api.seed`.
 
 Demo steps never run in production (ENV=production) nor with `--reference-only`.
 """
@@ -11,12 +11,18 @@ import sys
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry_api.admin_unit.service import admin_unit_service
+from registry_api.application.demo import seed_demo_applications
+from registry_api.application.reference import seed_beneficiary_groups, seed_eligibility_rules
 from registry_api.category.reference import seed_poverty_standards
 from registry_api.config import get_settings
+from registry_api.duplicate.demo import seed_demo_duplicates
+from registry_api.duplicate.reference import seed_duplicate_match_rules
 from registry_api.dwelling.demo import seed_demo_dwellings
 from registry_api.dwelling.reference import seed_dwelling_rule_sets
 from registry_api.household.demo import seed_demo_households
 from registry_api.household_import.demo import seed_demo_imports
+from registry_api.housing_project.demo import seed_demo_projects
+from registry_api.housing_target.reference import seed_housing_targets
 from registry_api.person.pii import build_cipher
 from registry_api.review.demo import seed_demo_reviews
 from registry_api.review.reference import seed_review_rules
@@ -77,6 +83,33 @@ async def seed_demo_imports_step(session: AsyncSession) -> str:
     return f"{await seed_demo_imports(session)} commune lists queued for import"
 
 
+async def seed_housing_targets_step(session: AsyncSession) -> str:
+    return f"{await seed_housing_targets(session)} housing targets added"
+
+
+async def seed_demo_projects_step(session: AsyncSession) -> str:
+    return f"{await seed_demo_projects(session)} housing projects added"
+
+
+async def seed_eligibility_reference_step(session: AsyncSession) -> str:
+    groups = await seed_beneficiary_groups(session)
+    return f"{groups} beneficiary groups, {await seed_eligibility_rules(session)} eligibility rules added"
+
+
+async def seed_demo_applications_step(session: AsyncSession) -> str:
+    cipher = build_cipher(get_settings())
+    return f"{await seed_demo_applications(session, cipher)} applications added"
+
+
+async def seed_duplicate_match_rules_step(session: AsyncSession) -> str:
+    return f"{await seed_duplicate_match_rules(session)} duplicate match rules added"
+
+
+async def seed_demo_duplicates_step(session: AsyncSession) -> str:
+    cipher = build_cipher(get_settings())
+    return f"{await seed_demo_duplicates(session, cipher)} duplicate candidates queued"
+
+
 STEPS: list[SeedStep] = [
     # All units of both schemes and the mapping between them, from the packages' static tables.
     SeedStep("admin-units-2025", seed_current_units),
@@ -95,6 +128,15 @@ STEPS: list[SeedStep] = [
     # State support amounts (dated, with their legal basis), then demo cases on the demo households.
     SeedStep("support-rates", seed_support_rates_step),
     SeedStep("demo-support-cases-hai-phong", seed_demo_support_cases_step, demo=True),
+    # Social housing targets (dated, with their legal basis), then demo projects with milestones.
+    SeedStep("housing-targets", seed_housing_targets_step),
+    SeedStep("demo-housing-projects-hai-phong", seed_demo_projects_step, demo=True),
+    # The duplicate match rule (dated), then demo re-entered persons and the detection run over them.
+    SeedStep("duplicate-match-rules", seed_duplicate_match_rules_step),
+    SeedStep("demo-duplicates-hai-phong", seed_demo_duplicates_step, demo=True),
+    # Beneficiary groups and eligibility rules (dated, with their legal basis), then demo applications.
+    SeedStep("eligibility-rules", seed_eligibility_reference_step),
+    SeedStep("demo-applications-hai-phong", seed_demo_applications_step, demo=True),
 ]
 
 

@@ -1,6 +1,7 @@
 """registry-api's job worker: `python -m registry_api.worker` (make run supervises it)."""
 
 from registry_api.config import get_settings
+from registry_api.duplicate.jobs import register_duplicate_jobs
 from registry_api.household_import.jobs import register_import_jobs
 from registry_api.models.platform import PLATFORM
 from registry_api.person.pii import build_cipher
@@ -12,6 +13,7 @@ def registry() -> JobRegistry:
     """The housekeeping jobs, plus registry-api's own kinds as they are added."""
     jobs = platform_registry(PLATFORM)
     register_import_jobs(jobs, lambda: build_cipher(get_settings()))
+    register_duplicate_jobs(jobs)
     return jobs
 
 

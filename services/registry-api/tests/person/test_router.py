@@ -207,7 +207,7 @@ class TestUpdatePerson:
                 await db_session.execute(
                     select(AuditRecord)
                     .where(AuditRecord.resource_id == child["id"])
-                    .order_by(AuditRecord.occurred_at)
+                    .order_by(AuditRecord.occurred_at, AuditRecord.id)
                 )
             )
             .scalars()

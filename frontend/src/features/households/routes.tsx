@@ -1,0 +1,32 @@
+import { createRoute } from "@tanstack/react-router";
+import { rootRoute } from "@/app/rootRoute";
+import { RequireScreen } from "@/components/RequireScreen";
+import { HouseholdDetailPage } from "./HouseholdDetailPage";
+import { HouseholdsPage } from "./HouseholdsPage";
+import { householdsScreen } from "./screen";
+import { householdsSearchSchema } from "./search";
+
+const base = createRoute({ getParentRoute: () => rootRoute, path: "/households" });
+
+const list = createRoute({
+  getParentRoute: () => base,
+  path: "/",
+  validateSearch: householdsSearchSchema,
+  component: () => (
+    <RequireScreen screen={householdsScreen}>
+      <HouseholdsPage />
+    </RequireScreen>
+  ),
+});
+
+const detail = createRoute({
+  getParentRoute: () => base,
+  path: "/$householdId",
+  component: () => (
+    <RequireScreen screen={householdsScreen}>
+      <HouseholdDetailPage />
+    </RequireScreen>
+  ),
+});
+
+export const householdsRoutes = [base.addChildren([list, detail])];
