@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from servicekit.errors import AppError, Unauthorized
 from servicekit.idempotency import KEY_HEADER, ClaimOutcome, IdempotencyStore, check_key, fingerprint
-from servicekit.web.problems import problem_response
+from servicekit.web.problems import app_error_response
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 _REPLAYED_HEADERS = ("content-type", "location", "etag")
@@ -50,7 +50,7 @@ class IdempotentRoute(APIRoute):
                 key = check_key(raw_key, required=True)
                 owner = await _owner(request)
             except AppError as exc:
-                return _problem(request, exc)
+                return app_error_response(request, exc)
             if owner is None or key is None:
                 return await original(request)  # the route's own auth answers 401
             store = IdempotencyStore(request.app.state.sessionmaker, request.app.state.idempotency_model)
@@ -64,7 +64,7 @@ class IdempotentRoute(APIRoute):
                     print_=fingerprint(request.method, request.url.path, body),
                 )
             except AppError as exc:
-                return _problem(request, exc)
+                return app_error_response(request, exc)
             if claim.outcome is ClaimOutcome.REPLAY:
                 headers = dict(claim.headers or {})
                 headers[REPLAYED_HEADER] = "true"
@@ -102,16 +102,3 @@ async def _owner(request: Request) -> str | None:
     except Unauthorized:
         return None
     return f"{principal.client_id}:{principal.subject}"
-
-
-def _problem(request: Request, exc: AppError) -> Response:
-    return problem_response(
-        request,
-        status=exc.status_code,
-        code=exc.code,
-        title=exc.title,
-        detail=exc.detail,
-        errors=exc.errors,
-        type_uri=exc.type_uri(),
-        headers=exc.headers or None,
-    )

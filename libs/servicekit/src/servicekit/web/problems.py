@@ -80,21 +80,26 @@ _STATUS_CODES = {
 }
 
 
+def app_error_response(request: Request, exc: AppError) -> JSONResponse:
+    """The problem+json answer for a typed application error."""
+    return problem_response(
+        request,
+        status=exc.status_code,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        errors=exc.errors,
+        type_uri=exc.type_uri(),
+        headers=exc.headers or None,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every non-2xx answer of the app becomes problem+json, unknown routes and wrong methods included."""
 
     async def app_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)
-        return problem_response(
-            request,
-            status=exc.status_code,
-            code=exc.code,
-            title=exc.title,
-            detail=exc.detail,
-            errors=exc.errors,
-            type_uri=exc.type_uri(),
-            headers=exc.headers or None,
-        )
+        return app_error_response(request, exc)
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
