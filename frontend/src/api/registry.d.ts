@@ -1819,6 +1819,181 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/allocation-rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rounds
+         * @description Rounds of your area's projects, oldest first.
+         */
+        get: operations["allocation-rounds-list_rounds"];
+        put?: never;
+        /**
+         * Open Round
+         * @description Open an allocation round for a project of your area (another area's project is a 404) and a
+         *     tenure. The SHA-256 of `published_seed` is recorded now, before the draw, as the lottery seed.
+         */
+        post: operations["allocation-rounds-open_round"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocation-rounds/{round_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Round
+         * @description One round with its seed, quota and full ordered result, and its `ETag`; outside your area 404.
+         */
+        get: operations["allocation-rounds-get_round"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocation-rounds/{round_id}/draw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draw Round
+         * @description Draw the round (send the `ETag` as `If-Match`): the priority quota (units x priority dossiers /
+         *     all dossiers, rounded down) goes to priority dossiers by submission time; the other units go by
+         *     lottery, ordered by HMAC-SHA256(seed, application id). Winners become `allocated`.
+         */
+        post: operations["allocation-rounds-draw_round"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocation-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Allocation Rules
+         * @description The dated allocation rules (the priority order) with their legal basis.
+         */
+        get: operations["allocation-rules-list_allocation_rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Contracts
+         * @description Contracts of your area's applications, oldest first.
+         */
+        get: operations["housing-contracts-list_contracts"];
+        put?: never;
+        /**
+         * Create Contract
+         * @description Record the contract of an allocated application of your area (number unique per project,
+         *     signed not before the allocation, price in integer VND).
+         */
+        post: operations["housing-contracts-create_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-contracts/{contract_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Contract
+         * @description One contract with its resales and `ETag`; outside your area it is a 404.
+         */
+        get: operations["housing-contracts-get_contract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-contracts/{contract_id}/full-payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Full Payment
+         * @description Record the full payment of a sale or lease-purchase contract (`If-Match`): the resale lock
+         *     runs from this date.
+         */
+        post: operations["housing-contracts-record_full_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-contracts/{contract_id}/resales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Resale
+         * @description Record the resale of a contract's unit (`If-Match` of the contract). Within the lock (5 years
+         *     from full payment, or not yet paid off) only the housing authority, the investor or an eligible
+         *     person may buy, at no more than the contract price; otherwise 409 `resale_within_lock`.
+         */
+        post: operations["housing-contracts-record_resale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1952,6 +2127,33 @@ export interface components {
          * @enum {string}
          */
         AdminUnitScheme: "2025" | "legacy";
+        /** AllocationRuleRead */
+        AllocationRuleRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string;
+            /** Kind */
+            kind: string;
+            /** Legal Basis */
+            legal_basis: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to: string | null;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Note */
+            note: string | null;
+        };
         /**
          * ApplicationCreate
          * @description A draft application of a registry person. The spouse and members must be current members of
@@ -2633,6 +2835,132 @@ export interface components {
             inputs_fingerprint: string;
         };
         /**
+         * ContractCreate
+         * @description A contract for an allocated application of your area; its kind follows the tenure (buy ->
+         *     sale, lease_purchase, rent).
+         */
+        ContractCreate: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /**
+             * Contract Number
+             * @example 45/2026/HĐMB-NOXH
+             */
+            contract_number: string;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /**
+             * Unit Ref
+             * @example Tòa A, căn 1204
+             */
+            unit_ref: string;
+            /**
+             * Price Vnd
+             * @example 1150000000
+             */
+            price_vnd: number;
+        };
+        /** ContractDetail */
+        ContractDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /**
+             * Applicant Person Id
+             * Format: uuid
+             */
+            applicant_person_id: string;
+            /** Kind */
+            kind: string;
+            /** Status */
+            status: string;
+            /** Contract Number */
+            contract_number: string;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /** Unit Ref */
+            unit_ref: string;
+            /** Price Vnd */
+            price_vnd: number;
+            /** Fully Paid On */
+            fully_paid_on: string | null;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string | null;
+            /** Version */
+            version: number;
+            /** Resales */
+            resales: components["schemas"]["ResaleRead"][];
+        };
+        /** ContractRead */
+        ContractRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /**
+             * Applicant Person Id
+             * Format: uuid
+             */
+            applicant_person_id: string;
+            /** Kind */
+            kind: string;
+            /** Status */
+            status: string;
+            /** Contract Number */
+            contract_number: string;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /** Unit Ref */
+            unit_ref: string;
+            /** Price Vnd */
+            price_vnd: number;
+            /** Fully Paid On */
+            fully_paid_on: string | null;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string | null;
+            /** Version */
+            version: number;
+        };
+        /**
          * CorrectionCreate
          * @description A correction of an approved (locked) record: the corrected values and the reason.
          */
@@ -2686,6 +3014,14 @@ export interface components {
             job_id: string;
             /** Area Codes */
             area_codes: string[];
+        };
+        /** DrawBody */
+        DrawBody: {
+            /**
+             * On
+             * @description The draw's local date; today by default.
+             */
+            on?: string | null;
         };
         /** DuplicateCandidateRead */
         DuplicateCandidateRead: {
@@ -3033,6 +3369,15 @@ export interface components {
          * @enum {string}
          */
         FloorAreaBand: "under_45" | "45_to_60" | "60_to_70" | "over_70";
+        /** FullPaymentBody */
+        FullPaymentBody: {
+            /**
+             * On
+             * Format: date
+             * @description The local date the last payment was made: the resale lock starts here.
+             */
+            on: string;
+        };
         /** FundingLineRead */
         FundingLineRead: {
             /**
@@ -3714,6 +4059,16 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** Page[AllocationRuleRead] */
+        Page_AllocationRuleRead_: {
+            /** Items */
+            items: components["schemas"]["AllocationRuleRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
         /** Page[ApplicationRead] */
         Page_ApplicationRead_: {
             /** Items */
@@ -3768,6 +4123,16 @@ export interface components {
         Page_CategoryRead_: {
             /** Items */
             items: components["schemas"]["CategoryRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[ContractRead] */
+        Page_ContractRead_: {
+            /** Items */
+            items: components["schemas"]["ContractRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page.
@@ -3908,6 +4273,16 @@ export interface components {
         Page_ReviewRuleRead_: {
             /** Items */
             items: components["schemas"]["ReviewRuleRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[RoundRead] */
+        Page_RoundRead_: {
+            /** Items */
+            items: components["schemas"]["RoundRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page.
@@ -4504,6 +4879,59 @@ export interface components {
          * @enum {string}
          */
         Relationship: "head" | "spouse" | "child" | "child_in_law" | "grandchild" | "parent" | "parent_in_law" | "grandparent" | "sibling" | "other_relative" | "other";
+        /** ResaleCreate */
+        ResaleCreate: {
+            /**
+             * Sold On
+             * Format: date
+             */
+            sold_on: string;
+            /**
+             * Buyer Kind
+             * @enum {string}
+             */
+            buyer_kind: "housing_authority" | "investor" | "eligible_person" | "market";
+            /**
+             * Buyer Person Id
+             * @description For `eligible_person`: a person with an eligible application.
+             */
+            buyer_person_id?: string | null;
+            /** Price Vnd */
+            price_vnd: number;
+        };
+        /** ResaleRead */
+        ResaleRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Contract Id
+             * Format: uuid
+             */
+            contract_id: string;
+            /**
+             * Sold On
+             * Format: date
+             */
+            sold_on: string;
+            /** Buyer Kind */
+            buyer_kind: string;
+            /** Buyer Person Id */
+            buyer_person_id: string | null;
+            /** Price Vnd */
+            price_vnd: number;
+            /**
+             * Lock Rule Id
+             * Format: uuid
+             */
+            lock_rule_id: string;
+            /** Lock Ends On */
+            lock_ends_on: string | null;
+            /** Within Lock */
+            within_lock: boolean;
+        };
         /**
          * ResidenceArea
          * @description Urban or rural: poverty thresholds and the Housing Law's beneficiary groups differ by it.
@@ -4623,6 +5051,99 @@ export interface components {
          * @enum {string}
          */
         RollUpLevel: "province" | "commune";
+        /**
+         * RoundCreate
+         * @description Open a round: the project (of your area), the tenure, the units offered, and the value published
+         *     beforehand (e.g. a lottery-day newspaper's number, or a block hash); its SHA-256 is the seed.
+         */
+        RoundCreate: {
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            tenure: components["schemas"]["Tenure"];
+            /**
+             * Units
+             * @example 40
+             */
+            units: number;
+            /**
+             * Published Seed
+             * @example XSMB 2026-03-20: 48213
+             */
+            published_seed: string;
+        };
+        /** RoundEntry */
+        RoundEntry: {
+            /** Place */
+            place: number;
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /**
+             * Via
+             * @description `priority` (within the quota) or `lottery`.
+             */
+            via: string;
+            /** Priority */
+            priority: string | null;
+            /**
+             * Lottery Key
+             * @description HMAC-SHA256(seed, application id), hex.
+             */
+            lottery_key: string | null;
+            /** Won */
+            won: boolean;
+        };
+        /** RoundRead */
+        RoundRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Tenure */
+            tenure: string;
+            /** Units */
+            units: number;
+            /** Status */
+            status: string;
+            /** Published Seed */
+            published_seed: string;
+            /** Seed Sha256 */
+            seed_sha256: string;
+            /** Priority Rule Id */
+            priority_rule_id: string | null;
+            /** Drawn On */
+            drawn_on: string | null;
+            /** Dossiers */
+            dossiers: number | null;
+            /** Priority Dossiers */
+            priority_dossiers: number | null;
+            /** Priority Quota */
+            priority_quota: number | null;
+            /** Result */
+            result: components["schemas"]["RoundEntry"][] | null;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /**
          * SalePublication
          * @description D100 Art. 38: the investor publishes the sale (within 30 days of the construction start).
@@ -12677,6 +13198,761 @@ export interface operations {
                 };
             };
             /** @description The request is not valid; The kept person must be one of the pair, and the one with the citizen ID if only one has it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "allocation-rounds-list_rounds": {
+        parameters: {
+            query?: {
+                project_id?: string | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RoundRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "allocation-rounds-open_round": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoundCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such social housing project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The project already has an open round for this tenure */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "allocation-rounds-get_round": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                round_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such allocation round */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "allocation-rounds-draw_round": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                round_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such allocation round; No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The round has been drawn already; The project has no eligible application for this tenure */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; No priority order rule is stored for that date; The draw date is in the future; The date is in the future or before the application's previous step */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "allocation-rules-list_allocation_rules": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AllocationRuleRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-contracts-list_contracts": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ContractRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-contracts-create_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractDetail"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Contracts are signed only for allocated applications; The application already has a contract, or the project already uses that contract number */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The contract does not match the application or its dates are wrong */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-contracts-get_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractDetail"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such housing contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-contracts-record_full_payment": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FullPaymentBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractDetail"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such housing contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The contract does not match the application or its dates are wrong */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-contracts-record_resale": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResaleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractDetail"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such housing contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rent contracts are not resold, and a unit is resold once; The unit is within its resale lock: only the allowed buyers, at no more than the contract price */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The resale's buyer, price or date is invalid; No resale lock rule is stored for that date */
             422: {
                 headers: {
                     [name: string]: unknown;

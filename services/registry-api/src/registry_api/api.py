@@ -3,6 +3,9 @@
 from fastapi import APIRouter, Depends
 
 from registry_api.admin_unit.router import router as admin_unit_router
+from registry_api.allocation.router import contracts_router as housing_contracts_router
+from registry_api.allocation.router import router as allocation_router
+from registry_api.allocation.router import rules_router as allocation_rules_router
 from registry_api.application.router import confirmations_router as eligibility_confirmations_router
 from registry_api.application.router import reference_router as eligibility_reference_router
 from registry_api.application.router import router as application_router
@@ -47,3 +50,6 @@ router.include_router(application_router)
 router.include_router(eligibility_reference_router)
 router.include_router(eligibility_confirmations_router)
 router.include_router(duplicate_router)
+router.include_router(allocation_router)
+router.include_router(allocation_rules_router)
+router.include_router(housing_contracts_router)

@@ -11,6 +11,8 @@ import sys
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry_api.admin_unit.service import admin_unit_service
+from registry_api.allocation.demo import seed_demo_allocation
+from registry_api.allocation.reference import seed_allocation_rules
 from registry_api.application.demo import seed_demo_applications
 from registry_api.application.reference import seed_beneficiary_groups, seed_eligibility_rules
 from registry_api.category.reference import seed_poverty_standards
@@ -110,6 +112,14 @@ async def seed_demo_duplicates_step(session: AsyncSession) -> str:
     return f"{await seed_demo_duplicates(session, cipher)} duplicate candidates queued"
 
 
+async def seed_allocation_rules_step(session: AsyncSession) -> str:
+    return f"{await seed_allocation_rules(session)} allocation rules added"
+
+
+async def seed_demo_allocation_step(session: AsyncSession) -> str:
+    return f"{await seed_demo_allocation(session)} allocation rounds drawn"
+
+
 STEPS: list[SeedStep] = [
     # All units of both schemes and the mapping between them, from the packages' static tables.
     SeedStep("admin-units-2025", seed_current_units),
@@ -137,6 +147,9 @@ STEPS: list[SeedStep] = [
     # Beneficiary groups and eligibility rules (dated, with their legal basis), then demo applications.
     SeedStep("eligibility-rules", seed_eligibility_reference_step),
     SeedStep("demo-applications-hai-phong", seed_demo_applications_step, demo=True),
+    # The priority order (dated, with its legal basis), then one drawn demo round.
+    SeedStep("allocation-rules", seed_allocation_rules_step),
+    SeedStep("demo-allocation-hai-phong", seed_demo_allocation_step, demo=True),
 ]
 
 

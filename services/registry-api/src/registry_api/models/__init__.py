@@ -2,6 +2,7 @@
 
 from registry_api.models.admin_unit import AdminUnit, AdminUnitLevel, AdminUnitScheme
 from registry_api.models.admin_unit_mapping import AdminUnitMapping, AdminUnitMappingKind
+from registry_api.models.allocation import AllocationRound, AllocationRule, HousingContract, ResaleEvent
 from registry_api.models.application import (
     Application,
     ApplicationEvidence,
@@ -84,6 +85,8 @@ __all__ = [
     "AdminUnitMapping",
     "AdminUnitMappingKind",
     "AdminUnitScheme",
+    "AllocationRound",
+    "AllocationRule",
     "Application",
     "ApplicationEvidence",
     "ApplicationStatus",
@@ -107,6 +110,7 @@ __all__ = [
     "HouseholdImport",
     "HouseholdImportError",
     "HouseholdMembership",
+    "HousingContract",
     "HousingProject",
     "HousingProjectUnits",
     "HousingTarget",
@@ -128,6 +132,7 @@ __all__ = [
     "ProjectKind",
     "RegistryBase",
     "Relationship",
+    "ResaleEvent",
     "ResidenceArea",
     "ReviewCampaign",
     "ReviewRecord",
