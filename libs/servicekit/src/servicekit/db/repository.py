@@ -23,8 +23,11 @@ class RepositoryBase(Generic[M]):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, id_: uuid.UUID | str, *, for_update: bool = False) -> M | None:
-        stmt = select(self.model).where(self.model.__mapper__.primary_key[0] == id_)
+    async def get(
+        self, id_: uuid.UUID | str, *where: ColumnElement[bool], for_update: bool = False
+    ) -> M | None:
+        """The row with this primary key, if it also meets `where` (e.g. the caller's area filter)."""
+        stmt = select(self.model).where(self.model.__mapper__.primary_key[0] == id_, *where)
         if for_update:
             stmt = stmt.with_for_update()
         return (await self.session.execute(stmt)).scalar_one_or_none()

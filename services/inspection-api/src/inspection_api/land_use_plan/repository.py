@@ -26,8 +26,7 @@ class LandUsePlanRepository(RepositoryBase[LandUsePlan]):
     model = LandUsePlan
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> LandUsePlan | None:
-        stmt = select(LandUsePlan).where(LandUsePlan.id == id_, in_area(area))
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area))
 
     async def list_plans(
         self, params: PageParams, *, area: AreaScope, level: str | None, status: str | None

@@ -30,10 +30,7 @@ class RoundRepository(RepositoryBase[AllocationRound]):
     async def get_in_area(
         self, id_: uuid.UUID, area: AreaScope, *, for_update: bool = False
     ) -> AllocationRound | None:
-        stmt = select(AllocationRound).where(AllocationRound.id == id_, in_area(area))
-        if for_update:
-            stmt = stmt.with_for_update()
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area), for_update=for_update)
 
     async def open_for(self, project_id: uuid.UUID, tenure: str) -> AllocationRound | None:
         stmt = select(AllocationRound).where(
@@ -127,10 +124,7 @@ class ContractRepository(RepositoryBase[HousingContract]):
     model = HousingContract
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> HousingContract | None:
-        stmt = (
-            select(HousingContract).where(HousingContract.id == id_, contract_in_area(area)).with_for_update()
-        )
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, contract_in_area(area), for_update=True)
 
     async def for_application(self, application_id: uuid.UUID) -> HousingContract | None:
         stmt = select(HousingContract).where(HousingContract.application_id == application_id)

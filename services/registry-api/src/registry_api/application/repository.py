@@ -31,8 +31,7 @@ class ApplicationRepository(RepositoryBase[Application]):
     model = Application
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> Application | None:
-        stmt = select(Application).where(Application.id == id_, in_area(area))
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area))
 
     async def list_in_area(
         self, area: AreaScope, params: PageParams, *, status: str | None

@@ -23,8 +23,7 @@ class CategoryRepository(RepositoryBase[BeneficiaryCategory]):
     model = BeneficiaryCategory
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> BeneficiaryCategory | None:
-        stmt = select(BeneficiaryCategory).where(BeneficiaryCategory.id == id_, in_area(area))
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area))
 
     async def list_for_household(
         self, household_id: uuid.UUID, params: PageParams, *, on: date | None, kind: str | None

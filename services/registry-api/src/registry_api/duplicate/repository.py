@@ -108,8 +108,7 @@ class DuplicateRepository(RepositoryBase[DuplicateCandidate]):
         return list((await self.session.execute(stmt)).scalars())
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> DuplicateCandidate | None:
-        stmt = select(DuplicateCandidate).where(DuplicateCandidate.id == id_, in_area(area))
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area))
 
     async def list_in_area(
         self, area: AreaScope, params: PageParams, *, status: DuplicateStatus | None

@@ -20,8 +20,7 @@ class HouseholdRepository(RepositoryBase[Household]):
     model = Household
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> Household | None:
-        stmt = select(Household).where(Household.id == id_, in_area(area))
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area))
 
     async def list_households(
         self,

@@ -21,8 +21,7 @@ class ImportRepository(RepositoryBase[HouseholdImport]):
     model = HouseholdImport
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> HouseholdImport | None:
-        stmt = select(HouseholdImport).where(HouseholdImport.id == id_, in_area(area))
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area))
 
     async def same_file(
         self, commune_code: str, sha256: str, mode: str, kind: str, campaign_id: uuid.UUID | None

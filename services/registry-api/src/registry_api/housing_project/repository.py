@@ -18,8 +18,7 @@ class HousingProjectRepository(RepositoryBase[HousingProject]):
     model = HousingProject
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> HousingProject | None:
-        stmt = select(HousingProject).where(HousingProject.id == id_, in_area(area))
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area))
 
     async def list_in_area(
         self, area: AreaScope, params: PageParams, *, commune_code: str | None, kind: ProjectKind | None

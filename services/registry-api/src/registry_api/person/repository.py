@@ -67,8 +67,7 @@ class PersonRepository(RepositoryBase[Person]):
     model = Person
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> Person | None:
-        stmt = select(Person).where(Person.id == id_, in_area(area))
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area))
 
     async def by_citizen_bidx(self, bidx: str) -> Person | None:
         """Anywhere: the number is unique across the registry, whoever recorded it."""

@@ -148,10 +148,7 @@ class RecordRepository(RepositoryBase[ReviewRecord]):
     model = ReviewRecord
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> ReviewRecord | None:
-        stmt = select(ReviewRecord).where(
-            ReviewRecord.id == id_, area.sql_filter(ReviewRecord.province_code, ReviewRecord.commune_code)
-        )
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, area.sql_filter(ReviewRecord.province_code, ReviewRecord.commune_code))
 
     async def list_in_campaign(
         self,

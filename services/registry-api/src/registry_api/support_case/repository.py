@@ -33,8 +33,7 @@ class SupportCaseRepository(RepositoryBase[SupportCase]):
     model = SupportCase
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> SupportCase | None:
-        stmt = select(SupportCase).where(SupportCase.id == id_, in_area(area))
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area))
 
     def filtered(
         self,
