@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from pydantic import Field, SecretStr, ValidationError
 
 from sample_service.app import SampleSettings, make_settings
@@ -90,6 +91,12 @@ class TestAreas:
         assert scope.covers("01", "10525")
         assert not scope.covers("01", "11560")
         assert AreaScope.from_codes([]).is_empty
+
+    def test_province_filter_ignores_communes(self) -> None:
+        column = sa.column("province_code")
+        assert str(AreaScope.from_codes(["10525"]).province_filter(column)) == "false"  # type: ignore[arg-type]
+        rendered = AreaScope.from_codes(["31", "10525"]).province_filter(column)  # type: ignore[arg-type]
+        assert rendered.compile(compile_kwargs={"literal_binds": True}).string == "province_code IN ('31')"
 
     def test_acting_subject_is_kept_only_for_services(self) -> None:
         claims = {"sub": "s", "roles": ["commune_officer"], "area_codes": ["10525"], "scope": "a b"}

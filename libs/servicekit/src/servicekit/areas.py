@@ -47,5 +47,9 @@ class AreaScope:
             return false()
         return or_(*clauses) if len(clauses) > 1 else clauses[0]
 
+    def province_filter(self, province_col: InstrumentedAttribute[str]) -> ColumnElement[bool]:
+        """For province-level rows: only whole provinces count (a commune code names no province)."""
+        return province_col.in_(sorted(self.provinces)) if self.provinces else false()
+
 
 ALL_AREAS_FILTER = true()

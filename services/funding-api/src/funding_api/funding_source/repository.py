@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 
 from funding_api.funding_source.errors import FundingSourceNameTaken
@@ -16,17 +16,14 @@ NAME_UNIQUE = "uq_funding_source_province_code_name"
 
 def in_area(area: AreaScope) -> ColumnElement[bool]:
     """Sources are province-level: only the provinces a caller covers count, not its communes."""
-    if not area.provinces:
-        return false()
-    return FundingSource.province_code.in_(sorted(area.provinces))
+    return area.province_filter(FundingSource.province_code)
 
 
 class FundingSourceRepository(RepositoryBase[FundingSource]):
     model = FundingSource
 
     async def get_in_area(self, id_: uuid.UUID, area: AreaScope) -> FundingSource | None:
-        stmt = select(FundingSource).where(FundingSource.id == id_, in_area(area))
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        return await self.get(id_, in_area(area))
 
     async def list_sources(
         self, params: PageParams, *, area: AreaScope, kind: str | None, active: bool | None
