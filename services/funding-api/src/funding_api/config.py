@@ -13,6 +13,8 @@ class Settings(BaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="FUNDING_", extra="ignore", frozen=True)
 
     SERVICE_NAME: str = "funding-api"
+    # registry-api, called directly (not through the gateway) with this service's own token.
+    REGISTRY_URL: str = "http://127.0.0.1:8101"
 
 
 @lru_cache

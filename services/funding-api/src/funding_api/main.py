@@ -8,8 +8,10 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from funding_api import api
+from funding_api.clients.registry import RegistryClient
 from funding_api.config import Settings, get_settings
 from funding_api.models.platform import PLATFORM
+from servicekit.http import build_service_client
 from servicekit.tokens import TokenVerifier
 from servicekit.web.app import ServiceSpec, create_service_app
 
@@ -22,7 +24,19 @@ def create_app(
     *,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     token_verifier: TokenVerifier | None = None,
+    registry_client: RegistryClient | None = None,
 ) -> FastAPI:
+    settings = settings or get_settings()
+
+    async def open_clients(app: FastAPI) -> None:
+        if getattr(app.state, "registry_client", None) is None:
+            app.state.registry_client = build_service_client(
+                RegistryClient, settings, name="registry-api", base_url=settings.REGISTRY_URL
+            )
+
+    async def close_clients(app: FastAPI) -> None:
+        await app.state.registry_client.aclose()
+
     spec = ServiceSpec(
         title="NOXH funding-api",
         description="Funding sources, the ledger, allocations and disbursements, the housing fund, "
@@ -31,7 +45,9 @@ def create_app(
         alembic_ini=SERVICE_ROOT / "alembic.ini",
         gateway_prefix=GATEWAY_PREFIX,
         platform=PLATFORM,
+        on_startup=[open_clients],
+        on_shutdown=[close_clients],
     )
-    return create_service_app(
-        settings or get_settings(), spec, sessionmaker=sessionmaker, token_verifier=token_verifier
-    )
+    app = create_service_app(settings, spec, sessionmaker=sessionmaker, token_verifier=token_verifier)
+    app.state.registry_client = registry_client
+    return app

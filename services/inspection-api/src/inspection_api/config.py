@@ -15,6 +15,7 @@ class Settings(BaseServiceSettings):
     SERVICE_NAME: str = "inspection-api"
     # registry-api, called directly (not through the gateway) with this service's own token.
     REGISTRY_URL: str = "http://127.0.0.1:8101"
+    FUNDING_URL: str = "http://127.0.0.1:8102"
 
 
 @lru_cache

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from inspection_api.clients.funding import FundingClient
 from inspection_api.clients.registry import RegistryClient
 from servicekit.web.auth import CurrentPrincipal
 from servicekit.web.session import SessionDep
@@ -16,4 +17,12 @@ def get_registry_client(request: Request) -> RegistryClient:
 
 RegistryClientDep = Annotated[RegistryClient, Depends(get_registry_client)]
 
-__all__ = ["CurrentPrincipal", "RegistryClientDep", "SessionDep"]
+
+def get_funding_client(request: Request) -> FundingClient:
+    client: FundingClient = request.app.state.funding_client
+    return client
+
+
+FundingClientDep = Annotated[FundingClient, Depends(get_funding_client)]
+
+__all__ = ["CurrentPrincipal", "FundingClientDep", "RegistryClientDep", "SessionDep"]
