@@ -43,7 +43,9 @@ SERVICES = {
     "registry-api": Service(
         "registry-api", "registry_api", "REGISTRY_", "registry", frozenset({"funding-api"})
     ),
-    "funding-api": Service("funding-api", "funding_api", "FUNDING_", "funding", frozenset({"registry-api"})),
+    "funding-api": Service(
+        "funding-api", "funding_api", "FUNDING_", "funding", frozenset({"registry-api", "inspection-api"})
+    ),
     "inspection-api": Service(
         "inspection-api",
         "inspection_api",

@@ -115,7 +115,7 @@ def network(overlay: Rendered) -> tuple[list[dict[str, Any]], dict[str, Endpoint
 
 
 # Who calls whom (docs/architecture.md): inspection-api -> registry-api and funding-api,
-# funding-api -> registry-api, registry-api -> funding-api; the gateway -> every API.
+# funding-api -> registry-api and inspection-api, registry-api -> funding-api; the gateway -> every API.
 CALLERS = {name: {other for other, s in SERVICES.items() if name in s.calls} for name in SERVICES}
 
 
@@ -132,7 +132,7 @@ def test_each_api_is_reachable_only_from_the_gateway_and_its_callers(network: An
     assert {
         "registry-api": {"funding-api", "inspection-api"},
         "funding-api": {"registry-api", "inspection-api"},
-        "inspection-api": set(),
+        "inspection-api": {"funding-api"},
     } == CALLERS
 
 
