@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from funding_api.clients.inspection import InspectionClient
 from funding_api.clients.registry import RegistryClient
 from funding_api.config import Settings
 from funding_api.main import SERVICE_ROOT, create_app
@@ -57,6 +58,30 @@ def issuer_stub(request: httpx.Request) -> httpx.Response:
 @pytest.fixture
 def registry_stub() -> RegistryStub:
     return RegistryStub()
+
+
+@pytest.fixture
+def inspection_stub() -> RegistryStub:
+    """inspection-api at the HTTP boundary (the same stub: `.on(...)`, `.down = True`)."""
+    return RegistryStub()
+
+
+@pytest.fixture
+async def inspection_client(
+    database_url: str, inspection_stub: RegistryStub
+) -> AsyncIterator[InspectionClient]:
+    """An InspectionClient talking to `inspection_stub` (for the housing fund's verification job)."""
+    client = build_service_client(
+        InspectionClient,
+        make_settings(database_url),
+        name="inspection-api",
+        base_url="http://inspection.test",
+        transport=httpx.MockTransport(inspection_stub.handler),
+        token_transport=httpx.MockTransport(issuer_stub),
+    )
+    client.retries = 0
+    yield client
+    await client.aclose()
 
 
 def make_settings(database_url: str) -> Settings:

@@ -15,6 +15,8 @@ class Settings(BaseServiceSettings):
     SERVICE_NAME: str = "funding-api"
     # registry-api, called directly (not through the gateway) with this service's own token.
     REGISTRY_URL: str = "http://127.0.0.1:8101"
+    # inspection-api (land-reserve obligations the housing fund's in-lieu inflows reference).
+    INSPECTION_URL: str = "http://127.0.0.1:8103"
 
 
 @lru_cache

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from funding_api.clients.inspection import InspectionClient
 from funding_api.clients.registry import RegistryClient
 from servicekit.web.auth import CurrentPrincipal
 from servicekit.web.session import SessionDep
@@ -16,4 +17,12 @@ def get_registry_client(request: Request) -> RegistryClient:
 
 RegistryClientDep = Annotated[RegistryClient, Depends(get_registry_client)]
 
-__all__ = ["CurrentPrincipal", "RegistryClientDep", "SessionDep"]
+
+def get_inspection_client(request: Request) -> InspectionClient:
+    client: InspectionClient = request.app.state.inspection_client
+    return client
+
+
+InspectionClientDep = Annotated[InspectionClient, Depends(get_inspection_client)]
+
+__all__ = ["CurrentPrincipal", "InspectionClientDep", "RegistryClientDep", "SessionDep"]

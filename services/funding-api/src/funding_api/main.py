@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from funding_api import api
+from funding_api.clients.inspection import InspectionClient
 from funding_api.clients.registry import RegistryClient
 from funding_api.config import Settings, get_settings
 from funding_api.models.platform import PLATFORM
@@ -25,6 +26,7 @@ def create_app(
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     token_verifier: TokenVerifier | None = None,
     registry_client: RegistryClient | None = None,
+    inspection_client: InspectionClient | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
 
@@ -33,9 +35,14 @@ def create_app(
             app.state.registry_client = build_service_client(
                 RegistryClient, settings, name="registry-api", base_url=settings.REGISTRY_URL
             )
+        if getattr(app.state, "inspection_client", None) is None:
+            app.state.inspection_client = build_service_client(
+                InspectionClient, settings, name="inspection-api", base_url=settings.INSPECTION_URL
+            )
 
     async def close_clients(app: FastAPI) -> None:
         await app.state.registry_client.aclose()
+        await app.state.inspection_client.aclose()
 
     spec = ServiceSpec(
         title="NOXH funding-api",
@@ -50,4 +57,5 @@ def create_app(
     )
     app = create_service_app(settings, spec, sessionmaker=sessionmaker, token_verifier=token_verifier)
     app.state.registry_client = registry_client
+    app.state.inspection_client = inspection_client
     return app

@@ -29,6 +29,13 @@ class SupportCaseRef(BaseModel):
     commune_code: str | None = None
 
 
+class SupportCasePage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    items: list[SupportCaseRef]
+    next_cursor: str | None = None
+
+
 class HousingProjectRef(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -58,6 +65,16 @@ class RegistryClient(ServiceClient):
         if response.status_code != 200:
             raise UpstreamUnavailable(f"registry-api answered {response.status_code}.")
         return SupportCaseRef.model_validate_json(response.content)
+
+    async def support_cases(self, *, cursor: str | None = None, limit: int = 100) -> SupportCasePage:
+        """One page of the support cases our service token may see (the demo job walks them)."""
+        params: dict[str, Any] = {"limit": limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        response = await self.request("GET", "/v1/support-cases", params=params)
+        if response.status_code != 200:
+            raise UpstreamUnavailable(f"registry-api answered {response.status_code}.")
+        return SupportCasePage.model_validate_json(response.content)
 
     async def housing_project(self, project_id: uuid.UUID) -> HousingProjectRef | None:
         """The social housing project, or None when registry-api has no such project."""

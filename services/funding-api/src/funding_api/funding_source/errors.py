@@ -1,4 +1,4 @@
-from servicekit.errors import Conflict, Forbidden, NotFound
+from servicekit.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
 class FundingSourceNotFound(NotFound):
@@ -14,3 +14,23 @@ class FundingSourceNameTaken(Conflict):
 class ProvinceNotCovered(Forbidden):
     code = "area_not_covered"
     title = "The area is outside the ones you cover"
+
+
+class ContributorNotFound(NotFound):
+    code = "funding_contributor_not_found"
+    title = "No such contributor"
+
+
+class ContributorNameTaken(Conflict):
+    code = "funding_contributor_name_taken"
+    title = "The province already has a contributor of this name"
+
+
+class CommitmentNotFound(NotFound):
+    code = "funding_commitment_not_found"
+    title = "No such pledge or appropriation"
+
+
+class CommitmentReferenceInvalid(Unprocessable):
+    code = "funding_commitment_reference_invalid"
+    title = "The source or contributor named is unknown, of another province, or does not fit the kind"
