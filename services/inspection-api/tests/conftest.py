@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from inspection_api.clients.funding import FundingClient
 from inspection_api.clients.registry import RegistryClient
 from inspection_api.config import Settings
 from inspection_api.main import SERVICE_ROOT, create_app
@@ -29,17 +32,60 @@ class RegistryStub:
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
         self.down = False
+        # GET /v1/integrity-signals: the items per kind, served `page_size` at a time.
+        self.signals: dict[str, list[dict[str, Any]]] = {}
+        self.page_size = 100
+        # Kinds whose first page answers, and whose later pages fail (a source dying mid-run).
+        self.fail_after_first_page: set[str] = set()
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         if self.down:
             raise httpx.ConnectError("connection refused", request=request)
+        if request.url.path == "/v1/integrity-signals":
+            kind = request.url.params.get("kind", "")
+            cursor = request.url.params.get("cursor")
+            if cursor and kind in self.fail_after_first_page:
+                return httpx.Response(503, json={"code": "upstream_unavailable"})
+            return paged(self.signals.get(kind, []), cursor, self.page_size)
         unit = REGISTRY_UNITS.get(request.url.path.rsplit("/", 1)[-1])
         return (
             httpx.Response(200, json=unit)
             if unit
             else httpx.Response(404, json={"code": "admin_unit_not_found"})
         )
+
+
+def paged(items: list[dict[str, Any]], cursor: str | None, size: int) -> httpx.Response:
+    start = int(cursor or 0)
+    more = start + size < len(items)
+    return httpx.Response(
+        200, json={"items": items[start : start + size], "next_cursor": str(start + size) if more else None}
+    )
+
+
+class FundingStub:
+    """funding-api at the HTTP boundary: GET /v1/loan-exceptions, filtered by reason and status."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+        self.down = False
+        self.loan_exceptions: list[dict[str, Any]] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.url.path == "/v1/loan-exceptions":
+            reason = request.url.params.get("reason")
+            status = request.url.params.get("status")
+            items = [
+                e
+                for e in self.loan_exceptions
+                if (reason is None or e["reason"] == reason) and (status is None or e["status"] == status)
+            ]
+            return paged(items, request.url.params.get("cursor"), 100)
+        return httpx.Response(404, json={"code": "not_found"})
 
 
 def issuer_stub(request: httpx.Request) -> httpx.Response:
@@ -49,6 +95,11 @@ def issuer_stub(request: httpx.Request) -> httpx.Response:
 @pytest.fixture
 def registry_stub() -> RegistryStub:
     return RegistryStub()
+
+
+@pytest.fixture
+def funding_stub() -> FundingStub:
+    return FundingStub()
 
 
 def make_app(
@@ -62,6 +113,7 @@ def make_app_with_registry(
     sessionmaker: async_sessionmaker[AsyncSession],
     verifier: TokenVerifier,
     registry: RegistryStub,
+    funding: FundingStub | None = None,
 ) -> FastAPI:
     settings = Settings(
         ENV="test",
@@ -81,7 +133,26 @@ def make_app_with_registry(
         token_transport=httpx.MockTransport(issuer_stub),
     )
     client.retries = 0
-    return create_app(settings, sessionmaker=sessionmaker, token_verifier=verifier, registry_client=client)
+    return create_app(
+        settings,
+        sessionmaker=sessionmaker,
+        token_verifier=verifier,
+        registry_client=client,
+        funding_client=stub_funding_client(settings, funding or FundingStub()),
+    )
+
+
+def stub_funding_client(settings: Settings, funding: FundingStub) -> FundingClient:
+    client = build_service_client(
+        FundingClient,
+        settings,
+        name="funding-api",
+        base_url="http://funding.test",
+        transport=httpx.MockTransport(funding.handler),
+        token_transport=httpx.MockTransport(issuer_stub),
+    )
+    client.retries = 0
+    return client
 
 
 @pytest.fixture

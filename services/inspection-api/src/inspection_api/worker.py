@@ -1,14 +1,31 @@
 """inspection-api's job worker: `python -m inspection_api.worker` (make run supervises it)."""
 
+from inspection_api.clients.funding import FundingClient
+from inspection_api.clients.registry import RegistryClient
 from inspection_api.config import get_settings
 from inspection_api.models.platform import PLATFORM
+from inspection_api.profiteering.jobs import profiteering_periodic, register_profiteering_jobs
+from servicekit.http import build_service_client
 from servicekit.jobs import JobRegistry
-from servicekit.worker import platform_registry, run_service_worker
+from servicekit.worker import platform_periodic, platform_registry, run_service_worker
+
+
+def upstream_clients() -> tuple[RegistryClient, FundingClient]:
+    """registry-api and funding-api, called with inspection-api's own service token."""
+    settings = get_settings()
+    return (
+        build_service_client(RegistryClient, settings, name="registry-api", base_url=settings.REGISTRY_URL),
+        build_service_client(FundingClient, settings, name="funding-api", base_url=settings.FUNDING_URL),
+    )
 
 
 def registry() -> JobRegistry:
     """The housekeeping jobs, plus inspection-api's own kinds as they are added."""
-    return platform_registry(PLATFORM)
+    jobs = platform_registry(PLATFORM)
+    register_profiteering_jobs(
+        jobs, upstream_clients, retry_after_s=lambda: get_settings().PROFITEERING_RETRY_S
+    )
+    return jobs
 
 
 if __name__ == "__main__":
@@ -19,4 +36,5 @@ if __name__ == "__main__":
         models=PLATFORM,
         registry=registry(),
         log_level=settings.LOG_LEVEL,
+        periodic=[*platform_periodic(), *profiteering_periodic(settings.PROFITEERING_EVERY_S)],
     )

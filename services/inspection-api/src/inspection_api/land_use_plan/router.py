@@ -14,6 +14,14 @@ from inspection_api.land_use_plan.permissions import LandUsePlansRead, LandUsePl
 from inspection_api.land_use_plan.schemas import LandUsePlanCreate, LandUsePlanRead, LandUsePlanUpdate
 from inspection_api.land_use_plan.service import land_use_plan_service
 from inspection_api.models import LandUsePlanLevel, LandUsePlanStatus
+from inspection_api.parcel.errors import (
+    DesignationAreaTooLarge,
+    ParcelAlreadyDesignated,
+    ParcelNotFound,
+    ParcelOutsidePlan,
+)
+from inspection_api.parcel.schemas import DesignationCreate, DesignationRead
+from inspection_api.parcel.service import parcel_service
 from servicekit.errors import PreconditionFailed, PreconditionRequired, UpstreamUnavailable, error_responses
 from servicekit.pagination import InvalidCursor, Page
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
@@ -88,3 +96,37 @@ async def update_land_use_plan(
     plan = await land_use_plan_service.update(session, caller, plan_id, expected_version, body)
     set_etag(response, plan.version)
     return LandUsePlanRead.model_validate(plan)
+
+
+@router.post(
+    "/{plan_id}/parcels",
+    status_code=201,
+    response_model=DesignationRead,
+    responses=error_responses(
+        LandUsePlanNotFound,
+        ParcelNotFound,
+        ParcelOutsidePlan,
+        DesignationAreaTooLarge,
+        ParcelAlreadyDesignated,
+    ),
+)
+async def designate_parcel(
+    plan_id: uuid.UUID, body: DesignationCreate, session: SessionDep, caller: LandUsePlansWrite
+) -> DesignationRead:
+    """Set a parcel (or `area_m2` of it) aside in the plan, for social housing or as a commercial
+    project's 20% reserve. The parcel must lie in the plan's area; a parcel is designated once per plan."""
+    record = await parcel_service.designate(session, caller, plan_id, body)
+    return DesignationRead.model_validate(record)
+
+
+@router.get(
+    "/{plan_id}/parcels",
+    response_model=Page[DesignationRead],
+    responses=error_responses(LandUsePlanNotFound, InvalidCursor),
+)
+async def list_plan_parcels(
+    plan_id: uuid.UUID, session: SessionDep, caller: LandUsePlansRead, page: Pagination
+) -> Page[DesignationRead]:
+    """The parcels the plan designates, with the designation and area."""
+    rows, next_cursor = await parcel_service.designations(session, caller, plan_id, page)
+    return Page(items=[DesignationRead.model_validate(r) for r in rows], next_cursor=next_cursor)

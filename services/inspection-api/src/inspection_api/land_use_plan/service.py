@@ -16,9 +16,10 @@ from inspection_api.land_use_plan.errors import (
 )
 from inspection_api.land_use_plan.repository import LandUsePlanRepository
 from inspection_api.land_use_plan.schemas import LandUsePlanCreate, LandUsePlanUpdate
-from inspection_api.models import LandUsePlan, LandUsePlanLevel, LandUsePlanStatus
+from inspection_api.models import LandUsePlan, LandUsePlanLevel, LandUsePlanStatus, OutboxEvent
 from servicekit.concurrency import check_version
 from servicekit.errors import FieldError
+from servicekit.outbox import emit, urn
 from servicekit.pagination import PageParams
 from servicekit.principal import Principal
 
@@ -38,6 +39,23 @@ def _require_decision(plan: LandUsePlan) -> None:
                 for f in missing
             ],
         )
+
+
+async def _emit(session: AsyncSession, type_: str, plan: LandUsePlan, **data: object) -> None:
+    await emit(
+        session,
+        OutboxEvent,
+        type=type_,
+        subject=urn("inspection", "land-use-plan", plan.id),
+        area_codes=[plan.province_code, plan.commune_code],
+        data={
+            "land_use_plan_id": plan.id,
+            "level": plan.level,
+            "status": plan.status,
+            "social_housing_land_m2": plan.social_housing_land_m2,
+            **data,
+        },
+    )
 
 
 class LandUsePlanService:
@@ -76,7 +94,9 @@ class LandUsePlanService:
             social_housing_land_m2=data.social_housing_land_m2,
         )
         _require_decision(plan)
-        return await LandUsePlanRepository(session).save(plan)
+        await LandUsePlanRepository(session).save(plan)
+        await _emit(session, "land_use_plan.recorded", plan)
+        return plan
 
     async def get(self, session: AsyncSession, caller: Principal, plan_id: uuid.UUID) -> LandUsePlan:
         """One plan; a plan outside the caller's area is as missing as one that does not exist."""
@@ -111,10 +131,13 @@ class LandUsePlanService:
     ) -> LandUsePlan:
         plan = await self.get(session, caller, plan_id)
         check_version(plan.version, expected_version)
-        for field, value in data.model_dump(exclude_unset=True).items():
+        changes = data.model_dump(exclude_unset=True)
+        for field, value in changes.items():
             setattr(plan, field, value.value if isinstance(value, Enum) else value)
         _require_decision(plan)
-        return await LandUsePlanRepository(session).save(plan)
+        await LandUsePlanRepository(session).save(plan)
+        await _emit(session, "land_use_plan.updated", plan, changed=sorted(changes))
+        return plan
 
 
 land_use_plan_service = LandUsePlanService()
