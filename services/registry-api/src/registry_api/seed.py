@@ -11,7 +11,7 @@ import sys
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry_api.admin_unit.service import admin_unit_service
-from registry_api.allocation.demo import seed_demo_allocation
+from registry_api.allocation.demo import seed_demo_allocation, seed_demo_contracts
 from registry_api.allocation.reference import seed_allocation_rules
 from registry_api.application.demo import seed_demo_applications
 from registry_api.application.reference import seed_beneficiary_groups, seed_eligibility_rules
@@ -120,6 +120,10 @@ async def seed_demo_allocation_step(session: AsyncSession) -> str:
     return f"{await seed_demo_allocation(session)} allocation rounds drawn"
 
 
+async def seed_demo_contracts_step(session: AsyncSession) -> str:
+    return f"{await seed_demo_contracts(session)} housing contracts signed"
+
+
 STEPS: list[SeedStep] = [
     # All units of both schemes and the mapping between them, from the packages' static tables.
     SeedStep("admin-units-2025", seed_current_units),
@@ -150,6 +154,8 @@ STEPS: list[SeedStep] = [
     # The priority order (dated, with its legal basis), then one drawn demo round.
     SeedStep("allocation-rules", seed_allocation_rules_step),
     SeedStep("demo-allocation-hai-phong", seed_demo_allocation_step, demo=True),
+    # Contracts for the allocated demo applications and one resale (reports, integrity signals).
+    SeedStep("demo-contracts-hai-phong", seed_demo_contracts_step, demo=True),
 ]
 
 

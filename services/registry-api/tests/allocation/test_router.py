@@ -22,10 +22,11 @@ from registry_people_testing import (
     pointers,
 )
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry_api.allocation.draw import Candidate, draw
-from registry_api.models import AuditRecord, HousingContract, OutboxEvent
+from registry_api.models import AuditRecord, HousingContract, OutboxEvent, SupportHistory
 from registry_api.person.service import local_today
 
 Officer = Callable[..., dict[str, str]]
@@ -48,7 +49,29 @@ async def project(
     }
     response = await client.post("/v1/housing-projects", json=body, headers=headers)
     assert response.status_code == 201, response.text
-    return str(response.json()["id"])
+    pid = str(response.json()["id"])
+    await publish(client, headers, pid)
+    return pid
+
+
+async def publish(client: httpx.AsyncClient, headers: dict[str, str], pid: str) -> None:
+    """Approved 1/6/2024, started 1/9/2024, sale published 20/9/2024 for 1/10/2024 - 31/12/2027."""
+    url = f"/v1/housing-projects/{pid}"
+    for milestone, on in (("approved", "2024-06-01"), ("started", "2024-09-01")):
+        etag = (await client.get(url, headers=headers)).headers["etag"]
+        r = await client.post(
+            f"{url}/milestones", json={"milestone": milestone, "on": on}, headers=headers | {"If-Match": etag}
+        )
+        assert r.status_code == 200, r.text
+    etag = (await client.get(url, headers=headers)).headers["etag"]
+    sale = {
+        "published_on": "2024-09-20",
+        "published_where": "Cổng thông tin điện tử Sở Xây dựng Hải Phòng",
+        "opens_on": "2024-10-01",
+        "closes_on": "2027-12-31",
+    }
+    r = await client.put(f"{url}/sale-publication", json=sale, headers=headers | {"If-Match": etag})
+    assert r.status_code == 200, r.text
 
 
 async def act(client: httpx.AsyncClient, url: str, headers: dict[str, str], **body: Any) -> httpx.Response:
@@ -66,6 +89,8 @@ async def eligible_app(
     head: dict[str, Any] | None = None,
     merit: bool = False,
     commune: str = PHUONG_THUY_NGUYEN,
+    facts: dict[str, Any] | None = None,
+    proofs: tuple[str, ...] = (),
 ) -> str:
     household = await people.household(commune, head=head or person_body())
     detail = (await client.get(f"/v1/households/{household['id']}", headers=headers)).json()
@@ -90,11 +115,11 @@ async def eligible_app(
         "marital_status": "single",
         "monthly_income_vnd": 18_000_000,
         "owns_house_in_province": False,
-    }
+    } | (facts or {})
     r = await client.post("/v1/applications", json=body, headers=headers)
     assert r.status_code == 201, r.text
     app_id = str(r.json()["id"])
-    for form in ("01a", "02"):
+    for form in ("01a", "02", *proofs):
         evidence = {
             "person_id": head_id,
             "form": form,
@@ -517,3 +542,286 @@ async def test_only_province_officers_record_contracts_and_resales(
     if role in ("inspector", "finance_officer", "partner", "bank_integration", "administrator", "service"):
         assert_problem(await client.get(CONTRACTS, headers=headers), 403, "forbidden")
         assert_problem(await client.get(f"{CONTRACTS}/{cid}", headers=headers), 403, "forbidden")
+
+
+# ------------------------------------------------------------------ contracts and resales in the history
+
+
+async def history(client: httpx.AsyncClient, headers: dict[str, str], person_id: str) -> list[dict[str, Any]]:
+    r = await client.get(f"/v1/persons/{person_id}/support-history", headers=headers)
+    assert r.status_code == 200, r.text
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
+
+
+async def applicant_of(client: httpx.AsyncClient, headers: dict[str, str], app_id: str) -> str:
+    return str(
+        (await client.get(f"/v1/applications/{app_id}", headers=headers)).json()["applicant_person_id"]
+    )
+
+
+async def second_application(
+    client: httpx.AsyncClient, headers: dict[str, str], person_id: str, *, tenure: str = "buy"
+) -> dict[str, Any]:
+    """A new buy application of the person at a fresh project, and its eligibility trace by rule kind."""
+    pid = await project(client, headers)
+    body = {
+        "project_id": pid,
+        "tenure": tenure,
+        "applicant_person_id": person_id,
+        "beneficiary_group": 5,
+        "marital_status": "single",
+        "monthly_income_vnd": 15_000_000,
+        "owns_house_in_province": False,
+    }
+    r = await client.post("/v1/applications", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    trace = (await client.get(f"/v1/applications/{r.json()['id']}/eligibility", headers=headers)).json()
+    return {e["kind"]: e for e in trace["trace"]}
+
+
+async def test_a_signed_contract_is_in_the_support_history_and_counts_as_bought(
+    client: httpx.AsyncClient, province: dict[str, str], contract: dict[str, Any]
+) -> None:
+    applicant = await applicant_of(client, province, contract["application_id"])
+    [row] = await history(client, province, applicant)
+    assert (row["source"], row["contract_id"], row["support_case_id"], row["resale_event_id"]) == (
+        "contract",
+        contract["id"],
+        None,
+        None,
+    )
+    assert (row["stream"], row["kind"], row["outcome"], row["amount_vnd"]) == (
+        "social_housing",
+        "sale",
+        "contracted",
+        1_150_000_000,
+    )
+    household = (await client.get(f"/v1/persons/{applicant}", headers=province)).json()["household_id"]
+    listed = (await client.get(f"/v1/households/{household}/support-history", headers=province)).json()
+    assert [i["id"] for i in listed["items"]] == [row["id"]]
+    # The application of the contract is withdrawn from the allocation count: the contract is read.
+    trace = await second_application(client, province, applicant)
+    assert (trace["never_bought"]["outcome"], trace["never_bought"]["reason"]) == (
+        "fail",
+        "social_housing_already_bought",
+    )
+    assert trace["never_bought"]["evidence_ids"] == [contract["id"]]
+    # A contract is not a "housing support" for the never-supported rule (sources: support cases).
+    assert trace["never_supported"]["outcome"] == "pass"
+
+
+async def test_a_resale_ends_the_sellers_row_and_records_the_buyer(
+    client: httpx.AsyncClient,
+    people: People,
+    province: dict[str, str],
+    db_session: AsyncSession,
+    contract: dict[str, Any],
+) -> None:
+    await backdate(db_session, contract["id"], date(2019, 3, 1))
+    buyer_app = await eligible_app(client, people, province, await project(client, province), "2025-10-20")
+    buyer = await applicant_of(client, province, buyer_app)
+    sold = await resell(
+        client,
+        province,
+        contract["id"],
+        sold_on="2025-06-01",
+        buyer_kind="eligible_person",
+        buyer_person_id=buyer,
+    )
+    assert sold.status_code == 201, sold.text
+    resale_id = sold.json()["resales"][0]["id"]
+    seller = await applicant_of(client, province, contract["application_id"])
+    [seller_row] = await history(client, province, seller)
+    assert (seller_row["outcome"], seller_row["ended_on"]) == ("resold", "2025-06-01")
+    [buyer_row] = await history(client, province, buyer)
+    assert (buyer_row["source"], buyer_row["resale_event_id"], buyer_row["kind"], buyer_row["outcome"]) == (
+        "resale",
+        resale_id,
+        "resale_purchase",
+        "contracted",
+    )
+    assert (buyer_row["person_ids"], buyer_row["proposed_on"]) == ([buyer], "2025-06-01")
+    # The seller still "bought" social housing once; the buyer too, through the resale.
+    for person, ref in ((seller, contract["id"]), (buyer, resale_id)):
+        await client.post(
+            f"/v1/applications/{buyer_app}/withdraw",
+            json={"reason": "Đã mua lại căn hộ"},
+            headers=province
+            | {
+                "If-Match": (await client.get(f"/v1/applications/{buyer_app}", headers=province)).headers[
+                    "etag"
+                ]
+            },
+        )
+        trace = await second_application(client, province, person)
+        assert trace["never_bought"]["outcome"] == "fail"
+        assert ref in trace["never_bought"]["evidence_ids"]
+
+
+async def test_a_market_resale_writes_no_buyer_row(
+    client: httpx.AsyncClient, province: dict[str, str], db_session: AsyncSession, contract: dict[str, Any]
+) -> None:
+    await backdate(db_session, contract["id"], date(2019, 3, 1))
+    assert (await resell(client, province, contract["id"], sold_on="2025-06-01")).status_code == 201
+    rows = (await db_session.execute(select(SupportHistory).where(SupportHistory.source == "resale"))).all()
+    assert rows == []
+
+
+async def test_a_history_row_names_exactly_one_source(
+    db_session: AsyncSession, contract: dict[str, Any]
+) -> None:
+    row_id = (
+        await db_session.execute(
+            select(SupportHistory.id).where(SupportHistory.contract_id == uuid.UUID(contract["id"]))
+        )
+    ).scalar_one()
+    table = SupportHistory.__table__
+    for values, check in (({"contract_id": None}, "one_reference"), ({"source": "resale"}, "source_matches")):
+        with pytest.raises(IntegrityError, match=check):
+            async with db_session.begin_nested():
+                await db_session.execute(table.update().where(table.c.id == row_id).values(**values))
+
+
+# ------------------------------------------------------------------ priority facts: disabled, resettled
+
+
+async def test_disabled_and_resettled_count_in_the_quota_only_with_their_evidence(
+    client: httpx.AsyncClient, people: People, province: dict[str, str]
+) -> None:
+    """6 dossiers for 4 units: disabled (proven), resettled (proven), disabled (claimed, no certificate),
+    and 3 plain. Priority dossiers 2, quota = 4 x 2 // 6 = 1: the earliest priority dossier by time."""
+    pid = await project(client, province)
+    apps = {
+        "plain_1": await eligible_app(client, people, province, pid, "2025-10-10"),
+        "resettled": await eligible_app(
+            client,
+            people,
+            province,
+            pid,
+            "2025-10-11",
+            facts={"resettled": True},
+            proofs=("resettlement_decision",),
+        ),
+        "disabled": await eligible_app(
+            client,
+            people,
+            province,
+            pid,
+            "2025-10-12",
+            facts={"applicant_disabled": True},
+            proofs=("disability_certificate",),
+        ),
+        "claimed": await eligible_app(
+            client, people, province, pid, "2025-10-10", facts={"applicant_disabled": True}
+        ),
+        "plain_2": await eligible_app(client, people, province, pid, "2025-10-13"),
+        "plain_3": await eligible_app(client, people, province, pid, "2025-10-14"),
+    }
+    detail = (await client.get(f"/v1/applications/{apps['disabled']}", headers=province)).json()
+    assert (detail["applicant_disabled"], detail["resettled"]) == (True, False)
+    opened = await open_round(client, province, pid, units=4)
+    drawn = await act(client, f"{URL}/{opened.json()['id']}/draw", province)
+    assert drawn.status_code == 200, drawn.text
+    round_ = drawn.json()
+    assert (round_["dossiers"], round_["priority_dossiers"], round_["priority_quota"]) == (6, 2, 1)
+    by_app = {e["application_id"]: e for e in round_["result"]}
+    assert (by_app[apps["resettled"]]["via"], by_app[apps["resettled"]]["priority"]) == (
+        "priority",
+        "resettled",
+    )
+    assert by_app[apps["resettled"]]["place"] == 1
+    assert (by_app[apps["disabled"]]["via"], by_app[apps["disabled"]]["priority"]) == ("lottery", "disabled")
+    assert by_app[apps["claimed"]]["priority"] is None
+
+
+async def test_the_single_highest_priority_is_kept(
+    client: httpx.AsyncClient, people: People, province: dict[str, str]
+) -> None:
+    """A merit holder who is also disabled and resettled, and a disabled woman: merit and disabled."""
+    pid = await project(client, province)
+    both = await eligible_app(
+        client,
+        people,
+        province,
+        pid,
+        "2025-10-12",
+        merit=True,
+        facts={"applicant_disabled": True, "resettled": True},
+        proofs=("disability_certificate", "resettlement_decision"),
+    )
+    woman = await eligible_app(
+        client,
+        people,
+        province,
+        pid,
+        "2025-10-11",
+        head=person_body("Phạm Thị Hoa", 1990, "female"),
+        facts={"applicant_disabled": True},
+        proofs=("disability_certificate",),
+    )
+    plain = await eligible_app(client, people, province, pid, "2025-10-10")
+    opened = await open_round(client, province, pid, units=3)
+    round_ = (await act(client, f"{URL}/{opened.json()['id']}/draw", province)).json()
+    # 3 units x 2 priority / 3 dossiers = 2: both priority dossiers by time, then the lottery.
+    assert (round_["priority_dossiers"], round_["priority_quota"]) == (2, 2)
+    assert [(e["application_id"], e["priority"], e["via"]) for e in round_["result"]] == [
+        (woman, "disabled", "priority"),
+        (both, "merit", "priority"),
+        (plain, None, "lottery"),
+    ]
+
+
+async def test_the_migration_backfill_writes_the_same_history_rows(
+    client: httpx.AsyncClient,
+    people: People,
+    province: dict[str, str],
+    db_session: AsyncSession,
+    contract: dict[str, Any],
+) -> None:
+    """Rows for contracts and resales recorded before revision d0a1b2c3d401 are written by its SQL."""
+    from importlib.util import module_from_spec, spec_from_file_location
+    from pathlib import Path
+
+    from sqlalchemy import delete, text
+
+    buyer_app = await eligible_app(client, people, province, await project(client, province), "2025-10-20")
+    buyer = await applicant_of(client, province, buyer_app)
+    sold = await resell(
+        client,
+        province,
+        contract["id"],
+        sold_on=contract["signed_on"],
+        buyer_kind="eligible_person",
+        buyer_person_id=buyer,
+        price_vnd=1_150_000_000,
+    )
+    assert sold.status_code == 201, sold.text
+    columns = (
+        SupportHistory.household_id,
+        SupportHistory.source,
+        SupportHistory.contract_id,
+        SupportHistory.resale_event_id,
+        SupportHistory.person_ids,
+        SupportHistory.kind,
+        SupportHistory.amount_vnd,
+        SupportHistory.proposed_on,
+        SupportHistory.ended_on,
+        SupportHistory.outcome,
+        SupportHistory.province_code,
+        SupportHistory.commune_code,
+    )
+    written = sorted(map(tuple, (await db_session.execute(select(*columns))).all()), key=str)
+    assert len(written) == 2
+    await db_session.execute(delete(SupportHistory))
+    path = next(
+        (Path(__file__).parents[2] / "migrations" / "versions").glob("*_resale_history_priority_*.py")
+    )
+    spec = spec_from_file_location("migration_d0a1b2c3d401", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    await db_session.execute(text(module.BACKFILL_CONTRACTS))
+    await db_session.execute(text(module.BACKFILL_RESALES))
+    assert sorted(map(tuple, (await db_session.execute(select(*columns))).all()), key=str) == written

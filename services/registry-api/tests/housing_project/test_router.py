@@ -371,7 +371,7 @@ class TestProgress:
     ) -> None:
         await seed_housing_targets(db_session)
         await add_legacy_provinces(db_session)
-        assert await seed_demo_projects(db_session) == 4
+        assert await seed_demo_projects(db_session) == 7
         assert await seed_demo_projects(db_session) == 0
         # A project recorded in Thuỷ Nguyên under the old Hải Phòng province.
         await db_session.execute(
@@ -405,12 +405,16 @@ class TestProgress:
         ).json()
         assert [(a["code"], a["started_units"]) for a in own["areas"]] == [(HAI_PHONG, 650)]
         later = (await client.get(url, params={"period": "2026-2030"}, headers=province)).json()
-        assert later["areas"] == []
+        # The three demo projects started in 2026 (taking applications until mid-2027).
+        assert [(a["code"], a["started_units"], a["completed_units"]) for a in later["areas"]] == [
+            (HAI_PHONG, 540 + 340 + 210, 0)
+        ]
         later_old = (
             await client.get(url, params={"period": "2026-2030", "boundaries": "old"}, headers=province)
         ).json()
         assert [(a["code"], a["started_units"], a["target_units"]) for a in later_old["areas"]] == [
-            ("30", 0, 10_060)
+            ("30", 540, 10_060),
+            ("31", 340 + 210, None),
         ]
         problem = assert_problem(
             await client.get(url, params={"period": "2025-2021"}, headers=province), 422, "period_invalid"

@@ -315,6 +315,21 @@ class TestRead:
         guessed = await cases.client.get(f"/v1/support-cases/{uuid.uuid4()}", headers=cases.commune)
         assert_problem(guessed, 404, "support_case_not_found")
 
+    async def test_a_service_reads_the_case_but_not_its_photos(self, cases: Cases, officer: Officer) -> None:
+        """funding-api checks the case an allocation names with its own token; photos stay with officers."""
+        case = await cases.propose()
+        service = officer(HAI_PHONG, role="service")
+        read = await cases.client.get(f"/v1/support-cases/{case.json()['id']}", headers=service)
+        assert read.status_code == 200, read.text
+        listed = await cases.client.get("/v1/support-cases", headers=service)
+        assert case.json()["id"] in [c["id"] for c in listed.json()["items"]]
+        photos = await cases.client.get(f"/v1/support-cases/{case.json()['id']}/photos", headers=service)
+        assert_problem(photos, 403, "forbidden")
+        elsewhere = await cases.client.get(
+            f"/v1/support-cases/{case.json()['id']}", headers=officer("01", role="service")
+        )
+        assert_problem(elsewhere, 404, "support_case_not_found")
+
     async def test_a_finance_officer_cannot_read(self, cases: Cases, officer: Officer) -> None:
         case = await cases.propose()
         response = await cases.client.get(

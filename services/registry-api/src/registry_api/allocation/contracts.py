@@ -18,10 +18,20 @@ from registry_api.allocation.errors import (
     ResaleRuleMissing,
     ResaleWithinLock,
 )
-from registry_api.allocation.repository import ContractRepository, RuleRepository
+from registry_api.allocation.repository import ContractHistoryRepository, ContractRepository, RuleRepository
 from registry_api.allocation.schemas import ContractCreate, FullPaymentBody, ResaleCreate
 from registry_api.application.service import application_service
-from registry_api.models import AllocationRule, HousingContract, OutboxEvent, ResaleEvent
+from registry_api.models import (
+    AllocationRule,
+    Application,
+    HistoryOutcome,
+    HistorySource,
+    HistoryStream,
+    HousingContract,
+    OutboxEvent,
+    ResaleEvent,
+    SupportHistory,
+)
 from registry_api.person.service import local_today
 from servicekit.concurrency import check_version
 from servicekit.db.base import new_id
@@ -66,6 +76,62 @@ async def _emit(session: AsyncSession, type_: str, c: HousingContract, **data: o
     )
 
 
+async def _record_contract(session: AsyncSession, app: Application, c: HousingContract) -> None:
+    """The contract in the applicant's household's support history, naming everyone on the application."""
+    history = ContractHistoryRepository(session)
+    applicant = await history.household_of(app.applicant_person_id)
+    assert applicant is not None
+    people = [app.applicant_person_id, *([app.spouse_person_id] if app.spouse_person_id else [])]
+    people += [p for p in app.member_person_ids if p not in people]
+    await history.save(
+        SupportHistory(
+            id=new_id(),
+            household_id=applicant.household_id,
+            source=HistorySource.CONTRACT.value,
+            contract_id=c.id,
+            person_ids=people,
+            stream=HistoryStream.SOCIAL_HOUSING.value,
+            kind=c.kind,
+            amount_vnd=c.price_vnd,
+            proposed_on=c.signed_on,
+            outcome=HistoryOutcome.CONTRACTED.value,
+            province_code=applicant.province_code,
+            commune_code=applicant.commune_code,
+            legacy_area_code=applicant.legacy_area_code,
+        )
+    )
+
+
+async def _record_resale(session: AsyncSession, c: HousingContract, event: ResaleEvent) -> None:
+    """The seller's contract row ends as `resold`; a person who bought gets a `resale_purchase` row."""
+    history = ContractHistoryRepository(session)
+    row = await history.for_contract(c.id)
+    if row is not None:
+        row.outcome, row.ended_on = HistoryOutcome.RESOLD.value, event.sold_on
+        await history.save(row)
+    if event.buyer_person_id is None:
+        return
+    buyer = await history.household_of(event.buyer_person_id)
+    assert buyer is not None
+    await history.save(
+        SupportHistory(
+            id=new_id(),
+            household_id=buyer.household_id,
+            source=HistorySource.RESALE.value,
+            resale_event_id=event.id,
+            person_ids=[buyer.id],
+            stream=HistoryStream.SOCIAL_HOUSING.value,
+            kind="resale_purchase",
+            amount_vnd=event.price_vnd,
+            proposed_on=event.sold_on,
+            outcome=HistoryOutcome.CONTRACTED.value,
+            province_code=buyer.province_code,
+            commune_code=buyer.commune_code,
+            legacy_area_code=buyer.legacy_area_code,
+        )
+    )
+
+
 class ContractService:
     async def create(self, session: AsyncSession, caller: Principal, data: ContractCreate) -> HousingContract:
         app = await application_service.get(session, caller, data.application_id)
@@ -100,6 +166,7 @@ class ContractService:
             legacy_area_code=app.legacy_area_code,
         )
         await repo.save(row)
+        await _record_contract(session, app, row)
         await _emit(session, "housing_contract.signed", row, signed_on=row.signed_on, price_vnd=row.price_vnd)
         return row
 
@@ -195,6 +262,7 @@ class ContractService:
         repo = ContractRepository(session)
         await repo.save(row)
         await repo.add_resale(event)
+        await _record_resale(session, row, event)
         await _emit(
             session,
             "housing_contract.resold",

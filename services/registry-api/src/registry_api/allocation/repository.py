@@ -10,10 +10,12 @@ from registry_api.models import (
     AllocationRound,
     AllocationRule,
     Application,
+    ApplicationEvidence,
     BeneficiaryCategory,
     HousingContract,
     Person,
     ResaleEvent,
+    SupportHistory,
 )
 from servicekit.areas import AreaScope
 from servicekit.db.repository import RepositoryBase
@@ -108,6 +110,24 @@ class CandidateRepository:
                 found[person_id].add(kind)
         return found
 
+    async def priority_evidence(
+        self, application_ids: list[uuid.UUID], on: date
+    ) -> dict[uuid.UUID, set[tuple[str, uuid.UUID]]]:
+        """(form, person) of the priority evidence records of these applications issued by `on`."""
+        found: dict[uuid.UUID, set[tuple[str, uuid.UUID]]] = {}
+        if not application_ids:
+            return found
+        stmt = select(
+            ApplicationEvidence.application_id, ApplicationEvidence.form, ApplicationEvidence.person_id
+        ).where(
+            ApplicationEvidence.application_id.in_(application_ids),
+            ApplicationEvidence.form.in_(("disability_certificate", "resettlement_decision")),
+            ApplicationEvidence.issued_on <= on,
+        )
+        for app_id, form, person_id in (await self.session.execute(stmt)).all():
+            found.setdefault(app_id, set()).add((form, person_id))
+        return found
+
     async def genders(self, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
         if not person_ids:
             return {}
@@ -156,5 +176,22 @@ class ContractRepository(RepositoryBase[HousingContract]):
         await self.session.flush()
 
     async def add_resale(self, row: ResaleEvent) -> None:
+        self.session.add(row)
+        await self.session.flush()
+
+
+class ContractHistoryRepository(RepositoryBase[SupportHistory]):
+    """The support history rows of contracts and resales (see models.support_case.SupportHistory)."""
+
+    model = SupportHistory
+
+    async def household_of(self, person_id: uuid.UUID) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def for_contract(self, contract_id: uuid.UUID) -> SupportHistory | None:
+        stmt = select(SupportHistory).where(SupportHistory.contract_id == contract_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def save(self, row: SupportHistory) -> None:
         self.session.add(row)
         await self.session.flush()

@@ -57,17 +57,25 @@ async def candidates_of(
     session: AsyncSession, apps: list[Application], rule: AllocationRule, on: date
 ) -> list[Candidate]:
     """Each application's single highest priority by the rule's order: merit / martyr relative from the
-    applicant's beneficiary categories valid on `on`, women from the applicant's gender."""
+    applicant's beneficiary categories valid on `on`; disabled and resettled from the application's
+    facts, each only with its evidence record (a disability certificate covering the applicant, a
+    resettlement decision) issued by `on`; women from the applicant's gender."""
     order: list[str] = list(rule.params["order"])
     repo = CandidateRepository(session)
     applicants = [a.applicant_person_id for a in apps]
     categories = await repo.categories(applicants, on)
     genders = await repo.genders(applicants)
+    proofs = await repo.priority_evidence([a.id for a in apps], on)
     found: list[Candidate] = []
     for app in apps:
         held = set(categories.get(app.applicant_person_id, set()))
         if genders.get(app.applicant_person_id) == "female":
             held.add("women")
+        proven = proofs.get(app.id, set())
+        if app.applicant_disabled and ("disability_certificate", app.applicant_person_id) in proven:
+            held.add("disabled")
+        if app.resettled and any(form == "resettlement_decision" for form, _ in proven):
+            held.add("resettled")
         ranked = [(order.index(p) + 1, p) for p in held if p in order]
         rank, priority = min(ranked) if ranked else (None, None)
         assert app.submitted_on is not None

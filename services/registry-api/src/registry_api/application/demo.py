@@ -20,6 +20,7 @@ from registry_api.household.demo import SEED_CALLER, demo_households
 from registry_api.models import Application, EvidenceForm, HousingProject, MaritalStatus, Tenure
 from registry_api.person.pii import CITIZEN_ID_PURPOSE
 from registry_api.person.repository import PersonRepository
+from registry_api.person.service import local_today
 from servicekit.pii import PiiCipher
 
 FIRST_SUBMISSION = date(2026, 3, 2)
@@ -35,8 +36,18 @@ PLANS: list[tuple[Tenure, int, list[str]]] = [
 FORM_VERSION = "Thông tư 05/2024/TT-BXD, sửa đổi bởi Thông tư 32/2025/TT-BXD"
 
 
+PROJECT_KIND = {Tenure.BUY: "sale", Tenure.LEASE_PURCHASE: "lease_purchase", Tenure.RENT: "rent"}
+
+
 async def seed_demo_applications(session: AsyncSession, cipher: PiiCipher) -> int:
-    projects = list((await session.execute(select(HousingProject).order_by(HousingProject.name))).scalars())
+    today = local_today()
+    stmt = (
+        select(HousingProject)
+        .where(HousingProject.sale_opens_on <= today, HousingProject.sale_closes_on >= today)
+        .where(HousingProject.sale_opens_on <= FIRST_SUBMISSION)
+        .order_by(HousingProject.name)
+    )
+    projects = list((await session.execute(stmt)).scalars())
     if not projects:
         return 0
     persons = PersonRepository(session)
@@ -56,7 +67,11 @@ async def seed_demo_applications(session: AsyncSession, cipher: PiiCipher) -> in
         if exists.first() is not None:
             continue
         tenure, income, path = PLANS[n % len(PLANS)]
-        project = projects[n % len(projects)]
+        offered = [p for p in projects if p.kind == PROJECT_KIND[tenure]]
+        if not offered:
+            n += 1
+            continue
+        project = offered[n % len(offered)]
         n += 1
         app = await application_service.create(
             session,

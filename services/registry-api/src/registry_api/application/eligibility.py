@@ -20,9 +20,13 @@ class Facts:
     application: Application
     group_clause: int
     evidence: list[ApplicationEvidence]
-    support_case_ids: list[uuid.UUID] = field(default_factory=list)
+    # Support history references (support case, contract or resale ids) the only-once rules found.
+    support_refs: list[uuid.UUID | None] = field(default_factory=list)
+    bought_refs: list[uuid.UUID | None] = field(default_factory=list)
     allocated_application_ids: list[uuid.UUID] = field(default_factory=list)
     open_elsewhere_ids: list[uuid.UUID] = field(default_factory=list)
+    # The household's poor / near-poor categories valid on the evaluation date (group 4).
+    poverty_category_ids: list[uuid.UUID] = field(default_factory=list)
 
 
 def _entry(
@@ -89,10 +93,12 @@ def evaluate_rule(rule: EligibilityRule, facts: Facts) -> dict[str, Any]:  # noq
             return _entry(rule, PASS, "income_within_cap", used)
         return _entry(rule, FAIL, "income_above_cap", used)
     if kind is RuleKind.NEVER_SUPPORTED:
-        if facts.support_case_ids:
-            return _entry(rule, FAIL, "housing_support_recorded", [str(i) for i in facts.support_case_ids])
+        if facts.support_refs:
+            return _entry(rule, FAIL, "housing_support_recorded", [str(i) for i in facts.support_refs])
         return _entry(rule, PASS, "no_housing_support_recorded")
     if kind is RuleKind.NEVER_BOUGHT:
+        if facts.bought_refs:
+            return _entry(rule, FAIL, "social_housing_already_bought", [str(i) for i in facts.bought_refs])
         if facts.allocated_application_ids:
             return _entry(
                 rule,
@@ -101,14 +107,54 @@ def evaluate_rule(rule: EligibilityRule, facts: Facts) -> dict[str, Any]:  # noq
                 [str(i) for i in facts.allocated_application_ids],
             )
         return _entry(rule, PASS, "no_social_housing_allocated")
-    # RuleKind.ONE_PROJECT
-    if facts.open_elsewhere_ids:
-        return _entry(rule, FAIL, "registered_at_another_project", [str(i) for i in facts.open_elsewhere_ids])
-    return _entry(rule, PASS, "no_registration_elsewhere")
+    if kind is RuleKind.POVERTY_CERTIFICATE:
+        used = _evidence(facts, params.get("evidence_forms", []))
+        if facts.poverty_category_ids:
+            return _entry(
+                rule, PASS, "poor_or_near_poor_in_registry", [str(i) for i in facts.poverty_category_ids]
+            )
+        if used:
+            return _entry(rule, PASS, "poverty_certificate_evidence", used)
+        return _entry(rule, UNKNOWN, "poverty_certificate_missing")
+    if kind is RuleKind.ARMED_FORCES_CONDITIONS:
+        # The Ministry of Defence / Public Security rules (income, Form 04) are not stored: never decided.
+        return _entry(
+            rule, UNKNOWN, "mod_mps_rules_not_stored", _evidence(facts, params.get("evidence_forms", []))
+        )
+    if kind is RuleKind.OFFICIAL_HOUSING:
+        if app.lives_in_official_housing is None:
+            return _entry(rule, UNKNOWN, "official_housing_not_declared")
+        if app.lives_in_official_housing:
+            return _entry(rule, FAIL, "lives_in_official_housing")
+        return _entry(rule, PASS, "not_in_official_housing")
+    if kind is RuleKind.FAR_FROM_WORK_PILOT:
+        if not (app.owns_house_in_province and app.house_far_from_work):
+            return _entry(rule, NOT_APPLICABLE, "pilot_not_claimed")
+        if not params.get("criteria"):
+            return _entry(rule, UNKNOWN, "ppc_criteria_not_found")
+        return _entry(rule, UNKNOWN, "pilot_criteria_not_evaluated")
+    if kind is RuleKind.ONE_PROJECT:
+        if facts.open_elsewhere_ids:
+            return _entry(
+                rule, FAIL, "registered_at_another_project", [str(i) for i in facts.open_elsewhere_ids]
+            )
+        return _entry(rule, PASS, "no_registration_elsewhere")
+    raise ValueError(f"unknown rule kind {rule.kind}")  # pragma: no cover - the CHECK lists the kinds
 
 
 def evaluate(rules: list[EligibilityRule], facts: Facts) -> list[dict[str, Any]]:
-    return [evaluate_rule(rule, facts) for rule in rules]
+    """Each rule's entry. A claimed far-from-work pilot (Resolution 201/2025/QH15 Art. 9(2)) that cannot
+    be decided turns a housing-condition failure for owning a house into `unknown`: the pilot may
+    still admit the applicant once the province's criteria are stored."""
+    trace = [evaluate_rule(rule, facts) for rule in rules]
+    pilot_open = any(
+        e["kind"] == RuleKind.FAR_FROM_WORK_PILOT.value and e["outcome"] == UNKNOWN for e in trace
+    )
+    if pilot_open:
+        for entry in trace:
+            if entry["kind"] == RuleKind.HOUSING_CONDITION.value and entry["outcome"] == FAIL:
+                entry["outcome"], entry["reason"] = UNKNOWN, "housing_condition_may_be_met_by_pilot"
+    return trace
 
 
 def verdict(trace: list[dict[str, Any]]) -> str:

@@ -60,3 +60,23 @@ class StepDateInvalid(Unprocessable):
 class NoEligibilityRules(Unprocessable):
     code = "eligibility_rules_missing"
     title = "No eligibility rules are stored for that date"
+
+
+class ApplicationProjectNotFound(Unprocessable):
+    code = "application_project_not_found"
+    title = "No such social housing project"
+
+
+class ProjectSaleNotPublished(Conflict):
+    code = "project_sale_not_published"
+    title = "The project's sale information is not published (D100 Art. 38)"
+
+
+class ProjectSaleWindowClosed(Conflict):
+    code = "project_sale_window_closed"
+    title = "The date is outside the project's published application window"
+
+
+class TenureNotOffered(Unprocessable):
+    code = "tenure_not_offered_by_project"
+    title = "The project does not offer units for this kind of application"

@@ -148,9 +148,11 @@ ELIGIBILITY_RULES: list[dict[str, Any]] = [
             "groups": BUY_GROUPS,
             "support_kinds": None,
             "outcomes": ["in_progress", "accepted"],
+            "sources": ["support_case"],
         },
         "note": "Any housing support recorded in support_history counts (support_kinds null = all kinds); "
-        "withdrawn cases do not.",
+        "withdrawn cases do not. Contracts and resales are read by the never-bought rule, not here "
+        "(sources); the Ministry's reading of 'any form of support' is pending (domain.md §1.3).",
     },
     {
         "code": "NEVER_BOUGHT_HL2023",
@@ -159,8 +161,13 @@ ELIGIBILITY_RULES: list[dict[str, Any]] = [
         "legal_basis": f"{HL2023}, Điều 78 khoản 1 điểm a",
         "valid_from": HL2023_IN_FORCE,
         "valid_to": None,
-        "params": {"tenures": OWNERSHIP, "groups": BUY_GROUPS},
-        "note": "Read from this registry's allocated buy and lease-purchase applications only.",
+        "params": {
+            "tenures": OWNERSHIP,
+            "groups": BUY_GROUPS,
+            "history_kinds": ["sale", "lease_purchase", "resale_purchase"],
+        },
+        "note": "Read from the support history (sale and lease-purchase contracts, resales bought by the "
+        "person) and from allocated buy and lease-purchase applications not yet under contract.",
     },
     {
         "code": "ONE_PROJECT_D54_2026",
@@ -171,6 +178,54 @@ ELIGIBILITY_RULES: list[dict[str, Any]] = [
         "valid_to": None,
         "params": {"tenures": ["buy", "lease_purchase", "rent"]},
         "note": "Applicant and spouse have no other submitted or eligible application elsewhere.",
+    },
+    {
+        "code": "POVERTY_CERTIFIED_HL2023",
+        "kind": RuleKind.POVERTY_CERTIFICATE.value,
+        "name": "Group 4 is certified poor or near-poor",
+        "legal_basis": f"{HL2023}, Điều 78",
+        "valid_from": HL2023_IN_FORCE,
+        "valid_to": None,
+        "params": {
+            "tenures": OWNERSHIP,
+            "groups": [4],
+            "category_kinds": ["poor", "near_poor"],
+            "evidence_forms": ["poverty_certificate"],
+        },
+        "note": "The household's poor / near-poor status in this registry valid on the date, else a "
+        "certified copy of the certificate as evidence; neither: unknown.",
+    },
+    {
+        "code": "ARMED_FORCES_MOD_MPS",
+        "kind": RuleKind.ARMED_FORCES_CONDITIONS.value,
+        "name": "Group 7 meets the Ministry of Defence / Public Security conditions",
+        "legal_basis": f"{HL2023}, Điều 78; {D100_ART30} (nhóm 7: quy định của Bộ Quốc phòng, Bộ Công an)",
+        "valid_from": HL2023_IN_FORCE,
+        "valid_to": None,
+        "params": {"tenures": OWNERSHIP, "groups": [7], "evidence_forms": ["04"]},
+        "note": "UNCERTAIN: the MoD / MPS income rules are not stored; always unknown (decided by hand).",
+    },
+    {
+        "code": "OFFICIAL_HOUSING_HL2023",
+        "kind": RuleKind.OFFICIAL_HOUSING.value,
+        "name": "Not living in official (public-duty) housing",
+        "legal_basis": f"{HL2023}, Điều 78 khoản 1 (đối tượng tại Điều 45 khoản 1 điểm b-g)",
+        "valid_from": HL2023_IN_FORCE,
+        "valid_to": None,
+        "params": {"tenures": OWNERSHIP, "groups": [7, 8]},
+        "note": "UNCERTAIN mapping: Art. 45(1)(b)-(g) read as groups 7 and 8. Declared on the "
+        "application (lives_in_official_housing); not declared: unknown.",
+    },
+    {
+        "code": "FAR_FROM_WORK_NQ201_2025",
+        "kind": RuleKind.FAR_FROM_WORK_PILOT.value,
+        "name": "Pilot: a house far from the workplace does not exclude (Resolution 201)",
+        "legal_basis": "Nghị quyết 201/2025/QH15, Điều 9 khoản 2 (thí điểm)",
+        "valid_from": date(2025, 7, 1),
+        "valid_to": None,
+        "params": {"tenures": OWNERSHIP, "groups": BUY_GROUPS, "criteria": None},
+        "note": "UNCERTAIN: Hải Phòng's criteria (distance, months worked) were not found; a claim is "
+        "unknown and turns a failed housing condition into unknown until criteria are stored.",
     },
 ]
 

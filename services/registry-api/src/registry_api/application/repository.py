@@ -11,9 +11,12 @@ from registry_api.application.errors import ApplicationOpenExists
 from registry_api.models import (
     Application,
     ApplicationEvidence,
+    BeneficiaryCategory,
     BeneficiaryGroup,
     EligibilityConfirmation,
     EligibilityRule,
+    HousingContract,
+    Person,
     SupportHistory,
 )
 from servicekit.areas import AreaScope
@@ -67,12 +70,14 @@ class ApplicationRepository(RepositoryBase[Application]):
         )
 
     async def allocated_ownership(self, person_ids: list[uuid.UUID], exclude: uuid.UUID) -> list[Application]:
-        """Buy or lease-purchase applications allocated to any of these persons (as applicant or spouse)."""
+        """Buy or lease-purchase applications allocated to any of these persons (as applicant or spouse)
+        and not under contract yet (a signed contract is read from the support history)."""
         stmt = select(Application).where(
             self._involving(person_ids),
             Application.id != exclude,
             Application.status == "allocated",
             Application.tenure.in_(["buy", "lease_purchase"]),
+            ~select(HousingContract.id).where(HousingContract.application_id == Application.id).exists(),
         )
         return list((await self.session.execute(stmt)).scalars())
 
@@ -87,6 +92,19 @@ class ApplicationRepository(RepositoryBase[Application]):
             Application.status.in_(["submitted", "eligible"]),
         )
         return list((await self.session.execute(stmt)).scalars())
+
+    async def poverty_categories(
+        self, applicant_id: uuid.UUID, kinds: list[str], on: date
+    ) -> list[uuid.UUID]:
+        """The applicant's household's poverty categories of these kinds valid on `on`."""
+        household = select(Person.household_id).where(Person.id == applicant_id).scalar_subquery()
+        stmt = select(BeneficiaryCategory.id).where(
+            BeneficiaryCategory.household_id == household,
+            BeneficiaryCategory.kind.in_(kinds),
+            BeneficiaryCategory.valid_from <= on,
+            or_(BeneficiaryCategory.valid_to.is_(None), BeneficiaryCategory.valid_to >= on),
+        )
+        return list((await self.session.execute(stmt.order_by(BeneficiaryCategory.id))).scalars())
 
     async def save(self, application: Application) -> Application:
         """Add (if new) and flush; an open application recorded meanwhile is a 409 here."""
@@ -170,12 +188,23 @@ class GroupRepository(RepositoryBase[BeneficiaryGroup]):
 class SupportReadRepository(RepositoryBase[SupportHistory]):
     model = SupportHistory
 
-    async def for_persons(self, person_ids: list[uuid.UUID], outcomes: list[str]) -> list[SupportHistory]:
+    async def for_persons(
+        self,
+        person_ids: list[uuid.UUID],
+        *,
+        sources: list[str],
+        outcomes: list[str] | None = None,
+        kinds: list[str] | None = None,
+    ) -> list[SupportHistory]:
         """Support history rows naming any of these persons (anywhere in the registry's province)."""
         stmt = select(SupportHistory).where(
-            SupportHistory.person_ids.overlap(person_ids), SupportHistory.outcome.in_(outcomes)
+            SupportHistory.person_ids.overlap(person_ids), SupportHistory.source.in_(sources)
         )
-        return list((await self.session.execute(stmt)).scalars())
+        if outcomes is not None:
+            stmt = stmt.where(SupportHistory.outcome.in_(outcomes))
+        if kinds is not None:
+            stmt = stmt.where(SupportHistory.kind.in_(kinds))
+        return list((await self.session.execute(stmt.order_by(SupportHistory.proposed_on))).scalars())
 
 
 class ConfirmationRepository(RepositoryBase[EligibilityConfirmation]):

@@ -12,10 +12,14 @@ from registry_api.application.errors import (
     ApplicationNotFound,
     ApplicationOpenExists,
     ApplicationPersonInvalid,
+    ApplicationProjectNotFound,
     BeneficiaryGroupNotApplicable,
     EligibilityUnknown,
     NoEligibilityRules,
+    ProjectSaleNotPublished,
+    ProjectSaleWindowClosed,
     StepDateInvalid,
+    TenureNotOffered,
 )
 from registry_api.application.permissions import (
     ApplicationsRead,
@@ -76,6 +80,10 @@ async def _detail(session: SessionDep, app: Application, response: Response) -> 
     response_model=ApplicationDetail,
     responses=error_responses(
         ApplicantNotFound,
+        ApplicationProjectNotFound,
+        ProjectSaleNotPublished,
+        ProjectSaleWindowClosed,
+        TenureNotOffered,
         AreaNotCovered,
         ApplicationPersonInvalid,
         BeneficiaryGroupNotApplicable,
@@ -154,7 +162,9 @@ async def _after(session: SessionDep, app: Application, response: Response) -> A
 
 
 @router.post(
-    "/{application_id}/submit", response_model=ApplicationDetail, responses=error_responses(*STEP_ERRORS)
+    "/{application_id}/submit",
+    response_model=ApplicationDetail,
+    responses=error_responses(*STEP_ERRORS, ProjectSaleNotPublished, ProjectSaleWindowClosed),
 )
 async def submit_application(
     application_id: uuid.UUID,
@@ -189,7 +199,9 @@ async def assess_application(
 
 
 @router.post(
-    "/{application_id}/allocate", response_model=ApplicationDetail, responses=error_responses(*STEP_ERRORS)
+    "/{application_id}/allocate",
+    response_model=ApplicationDetail,
+    responses=error_responses(*STEP_ERRORS, ProjectSaleNotPublished, ProjectSaleWindowClosed),
 )
 async def allocate_application(
     application_id: uuid.UUID,
@@ -205,7 +217,9 @@ async def allocate_application(
 
 
 @router.post(
-    "/{application_id}/withdraw", response_model=ApplicationDetail, responses=error_responses(*STEP_ERRORS)
+    "/{application_id}/withdraw",
+    response_model=ApplicationDetail,
+    responses=error_responses(*STEP_ERRORS, ProjectSaleNotPublished, ProjectSaleWindowClosed),
 )
 async def withdraw_application(
     application_id: uuid.UUID,

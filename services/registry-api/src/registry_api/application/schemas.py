@@ -34,6 +34,22 @@ class ApplicationCreate(WriteModel):
     owns_house_in_province: bool | None = None
     house_floor_area_m2: Decimal | None = Field(default=None, ge=0, le=100_000, decimal_places=2)
     house_occupants: int | None = Field(default=None, ge=1, le=100)
+    applicant_disabled: bool = Field(
+        default=False,
+        description="Priority (HL2023 Art. 79): counts in the quota only with a disability_certificate "
+        "evidence record covering the applicant.",
+    )
+    resettled: bool = Field(
+        default=False,
+        description="Priority: resettled by buying or renting social housing; counts only with a "
+        "resettlement_decision evidence record.",
+    )
+    lives_in_official_housing: bool | None = Field(
+        default=None, description="HL2023 Art. 78(1) / Art. 45(1)(b)-(g), groups 7 and 8."
+    )
+    house_far_from_work: bool | None = Field(
+        default=None, description="Resolution 201/2025/QH15 Art. 9(2) pilot: owns a house far from work."
+    )
     note: Annotated[str, Field(max_length=2000)] | None = None
 
 
@@ -91,6 +107,10 @@ class ApplicationRead(ReadModel):
     owns_house_in_province: bool | None
     house_floor_area_m2: Decimal | None
     house_occupants: int | None
+    applicant_disabled: bool
+    resettled: bool
+    lives_in_official_housing: bool | None
+    house_far_from_work: bool | None
     submitted_on: date | None
     assessed_on: date | None
     allocated_on: date | None

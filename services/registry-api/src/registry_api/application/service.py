@@ -17,10 +17,14 @@ from registry_api.application.errors import (
     ApplicationNotFound,
     ApplicationOpenExists,
     ApplicationPersonInvalid,
+    ApplicationProjectNotFound,
     BeneficiaryGroupNotApplicable,
     EligibilityUnknown,
     NoEligibilityRules,
+    ProjectSaleNotPublished,
+    ProjectSaleWindowClosed,
     StepDateInvalid,
+    TenureNotOffered,
 )
 from registry_api.application.repository import (
     ApplicationRepository,
@@ -32,6 +36,7 @@ from registry_api.application.repository import (
 )
 from registry_api.application.schemas import ApplicationCreate, ConfirmationCreate, EvidenceCreate
 from registry_api.household.errors import AreaNotCovered
+from registry_api.housing_project.repository import HousingProjectRepository
 from registry_api.models import (
     Application,
     ApplicationEvidence,
@@ -40,6 +45,7 @@ from registry_api.models import (
     BeneficiaryGroup,
     EligibilityConfirmation,
     EligibilityRule,
+    HousingProject,
     OutboxEvent,
     RuleKind,
 )
@@ -56,6 +62,8 @@ from servicekit.pii import PiiCipher
 from servicekit.principal import Principal
 
 S = ApplicationStatus
+# The support history kinds that count as having bought or lease-purchased social housing.
+OWNERSHIP_HISTORY_KINDS = ["sale", "lease_purchase", "resale_purchase"]
 PURPOSE_TENURES = {
     "buy": ["buy"],
     "lease_purchase": ["lease_purchase"],
@@ -64,8 +72,27 @@ PURPOSE_TENURES = {
 }
 
 
+# The tenure each project kind offers to persons (worker accommodation is rented by employers).
+PROJECT_TENURES = {"sale": "buy", "lease_purchase": "lease_purchase", "rent": "rent"}
+
+
 def _field(pointer: str, code: str, message: str) -> list[FieldError]:
     return [FieldError(pointer=pointer, code=code, message=message)]
+
+
+def check_sale_window(project: HousingProject, on: date, pointer: str) -> None:
+    """D100 Art. 38: applications only once the sale is published, within its application window."""
+    if project.sale_published_on is None or project.sale_published_on > on:
+        raise ProjectSaleNotPublished(
+            f"Project {project.id} has no sale publication on {on.isoformat()}.",
+            errors=_field("/body/project_id", "sale_not_published", "sale information not published"),
+        )
+    opens, closes = project.sale_opens_on, project.sale_closes_on
+    if opens is None or closes is None or not opens <= on <= closes:
+        raise ProjectSaleWindowClosed(
+            f"Applications are taken from {opens} to {closes}.",
+            errors=_field(pointer, "outside_sale_window", "outside the application window"),
+        )
 
 
 async def _emit(session: AsyncSession, type_: str, app: Application, **data: object) -> None:
@@ -119,6 +146,18 @@ class ApplicationService:
                 f"No beneficiary group {data.beneficiary_group} is in force.",
                 errors=_field("/body/beneficiary_group", "not_applicable", "no such group in force"),
             )
+        project = await HousingProjectRepository(session).get(data.project_id)
+        if project is None:
+            raise ApplicationProjectNotFound(
+                "No such social housing project.",
+                errors=_field("/body/project_id", "not_found", "no such project"),
+            )
+        if PROJECT_TENURES.get(project.kind) != data.tenure.value:
+            raise TenureNotOffered(
+                f"A {project.kind} project takes no {data.tenure.value} applications.",
+                errors=_field("/body/tenure", "tenure_not_offered", f"the project is {project.kind}"),
+            )
+        check_sale_window(project, local_today(), "/body/project_id")
         repo = ApplicationRepository(session)
         existing = await repo.open_for_applicant(applicant.id)
         if existing is not None:
@@ -139,6 +178,10 @@ class ApplicationService:
             owns_house_in_province=data.owns_house_in_province,
             house_floor_area_m2=data.house_floor_area_m2,
             house_occupants=data.house_occupants,
+            applicant_disabled=data.applicant_disabled,
+            resettled=data.resettled,
+            lives_in_official_housing=data.lives_in_official_housing,
+            house_far_from_work=data.house_far_from_work,
             note=data.note,
             province_code=applicant.province_code,
             commune_code=applicant.commune_code,
@@ -240,6 +283,9 @@ class ApplicationService:
         on: date | None,
     ) -> Application:
         app, on = await self._step(session, caller, application_id, version, (S.DRAFT,), on)
+        project = await HousingProjectRepository(session).get(app.project_id)
+        assert project is not None
+        check_sale_window(project, on, "/body/on")
         app.status, app.submitted_on = S.SUBMITTED.value, on
         await ApplicationRepository(session).save(app)
         await _emit(session, "application.submitted", app, submitted_on=on)
@@ -317,17 +363,35 @@ class ApplicationService:
         repo = ApplicationRepository(session)
         for rule in rules:
             if rule.kind == RuleKind.NEVER_SUPPORTED.value:
-                rows = await SupportReadRepository(session).for_persons(people, list(rule.params["outcomes"]))
+                rows = await SupportReadRepository(session).for_persons(
+                    people,
+                    sources=list(rule.params.get("sources", ["support_case"])),
+                    outcomes=list(rule.params["outcomes"]),
+                )
                 kinds = rule.params.get("support_kinds")
-                facts.support_case_ids = [
-                    r.support_case_id
+                facts.support_refs = [
+                    r.support_case_id or r.contract_id or r.resale_event_id
                     for r in rows
                     if (kinds is None or r.kind in kinds) and r.proposed_on <= as_of
                 ]
             elif rule.kind == RuleKind.NEVER_BOUGHT.value:
+                rows = await SupportReadRepository(session).for_persons(
+                    people,
+                    sources=["contract", "resale"],
+                    kinds=list(rule.params.get("history_kinds", OWNERSHIP_HISTORY_KINDS)),
+                )
+                facts.bought_refs = [
+                    r.contract_id or r.resale_event_id for r in rows if r.proposed_on <= as_of
+                ]
                 facts.allocated_application_ids = [
                     a.id for a in await repo.allocated_ownership(people, app.id)
                 ]
+            elif rule.kind == RuleKind.POVERTY_CERTIFICATE.value:
+                facts.poverty_category_ids = await repo.poverty_categories(
+                    app.applicant_person_id,
+                    list(rule.params.get("category_kinds", ["poor", "near_poor"])),
+                    as_of,
+                )
             elif rule.kind == RuleKind.ONE_PROJECT.value:
                 facts.open_elsewhere_ids = [
                     a.id for a in await repo.open_elsewhere(people, app.project_id, app.id)

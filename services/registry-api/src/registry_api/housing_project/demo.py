@@ -72,6 +72,59 @@ DEMO_PROJECTS: list[dict[str, Any]] = [
         "units": [("apartment", "under_45", 300)],
         "sale": None,
     },
+    # Projects taking applications now (windows open until mid-2027), one per tenure, so the demo
+    # applications, contracts and reports have a project of the right kind.
+    {
+        "name": "Nhà ở xã hội Tân Hưng (demo)",
+        "investor": "Công ty CP Đầu tư Xây dựng Thành Đông (demo)",
+        "address": "Đường Lê Thanh Nghị, phường Hải Dương",
+        "commune_code": "10525",
+        "legacy_area_code": "30",
+        "kind": "sale",
+        "land_area_m2": 14_300,
+        "milestones": (date(2025, 3, 10), date(2026, 1, 12), None, None),
+        "units": [("apartment", "45_to_60", 420), ("apartment", "60_to_70", 120)],
+        "sale": (
+            date(2026, 2, 2),
+            "Cổng thông tin điện tử Sở Xây dựng Hải Phòng; Báo Hải Phòng",
+            date(2026, 2, 16),
+            date(2027, 6, 30),
+        ),
+    },
+    {
+        "name": "Nhà ở xã hội thuê mua Thuỷ Nguyên 2 (demo)",
+        "investor": "Công ty CP Phát triển Đô thị Bạch Đằng (demo)",
+        "address": "Đường Bạch Đằng, phường Thuỷ Nguyên",
+        "commune_code": "11560",
+        "legacy_area_code": None,
+        "kind": "lease_purchase",
+        "land_area_m2": 9_600,
+        "milestones": (date(2025, 4, 2), date(2026, 1, 15), None, None),
+        "units": [("apartment", "under_45", 180), ("apartment", "45_to_60", 160)],
+        "sale": (
+            date(2026, 2, 5),
+            "Cổng thông tin điện tử Sở Xây dựng Hải Phòng",
+            date(2026, 2, 16),
+            date(2027, 6, 30),
+        ),
+    },
+    {
+        "name": "Nhà ở xã hội cho thuê Hồng Bàng (demo)",
+        "investor": "Công ty TNHH Nhà ở Hải Phòng (demo)",
+        "address": "Đường Hoàng Văn Thụ, phường Hồng Bàng",
+        "commune_code": "11383",
+        "legacy_area_code": "31",
+        "kind": "rent",
+        "land_area_m2": 5_100,
+        "milestones": (date(2025, 2, 14), date(2026, 1, 20), None, None),
+        "units": [("apartment", "under_45", 210)],
+        "sale": (
+            date(2026, 2, 9),
+            "Cổng thông tin điện tử UBND phường Lê Chân",
+            date(2026, 2, 16),
+            date(2027, 6, 30),
+        ),
+    },
 ]
 
 

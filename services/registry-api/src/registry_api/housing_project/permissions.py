@@ -18,6 +18,7 @@ READ_ROLES = (
     Role.AUDITOR,
     Role.INSPECTOR,
     Role.FINANCE_OFFICER,
+    Role.SERVICE,  # funding-api checks the project an allocation names, with its own token
 )
 WRITE_ROLES = (Role.PROVINCE_OFFICER,)
 

@@ -67,6 +67,10 @@ from registry_api.models.review import (
     ReviewSubmission,
 )
 from registry_api.models.support_case import (
+    HistoryKind,
+    HistoryOutcome,
+    HistorySource,
+    HistoryStream,
     PhotoStage,
     SupportCase,
     SupportCasePhoto,
@@ -106,6 +110,10 @@ __all__ = [
     "EligibilityRule",
     "EvidenceForm",
     "FloorAreaBand",
+    "HistoryKind",
+    "HistoryOutcome",
+    "HistorySource",
+    "HistoryStream",
     "Household",
     "HouseholdImport",
     "HouseholdImportError",

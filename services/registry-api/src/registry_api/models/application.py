@@ -65,6 +65,10 @@ class RuleKind(StrEnum):
     NEVER_SUPPORTED = "never_supported"
     NEVER_BOUGHT = "never_bought"
     ONE_PROJECT = "one_project"
+    POVERTY_CERTIFICATE = "poverty_certificate"  # group 4 is certified poor or near-poor
+    ARMED_FORCES_CONDITIONS = "armed_forces_conditions"  # group 7: MoD / MPS rules (not stored)
+    OFFICIAL_HOUSING = "official_housing"  # HL2023 Art. 78(1), Art. 45(1)(b)-(g)
+    FAR_FROM_WORK_PILOT = "far_from_work_pilot"  # Resolution 201/2025/QH15 Art. 9(2)
 
 
 class EvidenceForm(StrEnum):
@@ -78,6 +82,8 @@ class EvidenceForm(StrEnum):
     MAU_05 = "05"
     MERIT_CERTIFICATE = "merit_certificate"
     POVERTY_CERTIFICATE = "poverty_certificate"
+    DISABILITY_CERTIFICATE = "disability_certificate"  # giấy xác nhận khuyết tật (priority, Art. 79)
+    RESETTLEMENT_DECISION = "resettlement_decision"  # decision placing the household for resettlement
 
 
 class ConfirmationPurpose(StrEnum):
@@ -139,7 +145,10 @@ class Application(Audited, IdMixin, TimestampMixin, VersionedMixin, AreaMixin, R
         CheckConstraint(f"status IN ({_values(ApplicationStatus)})", name="status_known"),
         CheckConstraint(f"marital_status IN ({_values(MaritalStatus)})", name="marital_status_known"),
         CheckConstraint("monthly_income_vnd IS NULL OR monthly_income_vnd >= 0", name="income_not_negative"),
-        CheckConstraint("status = 'draft' OR submitted_on IS NOT NULL", name="submitted_has_date"),
+        # A draft may be withdrawn before it is ever submitted.
+        CheckConstraint(
+            "status IN ('draft', 'withdrawn') OR submitted_on IS NOT NULL", name="submitted_has_date"
+        ),
         # One open application per applicant, also under races.
         Index(
             "uq_application_applicant_open",
@@ -157,13 +166,15 @@ class Application(Audited, IdMixin, TimestampMixin, VersionedMixin, AreaMixin, R
             "owns_house_in_province",
             "house_floor_area_m2",
             "house_occupants",
+            "applicant_disabled",
+            "lives_in_official_housing",
+            "house_far_from_work",
             "withdrawal_reason",
             "note",
         }
     )
 
-    # The social housing project (registry_api.housing_project, built in parallel): no FK yet.
-    project_id: Mapped[uuid.UUID] = mapped_column(Uuid())
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("housing_project.id"))
     tenure: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(12), index=True)
     applicant_person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
@@ -175,6 +186,13 @@ class Application(Audited, IdMixin, TimestampMixin, VersionedMixin, AreaMixin, R
     owns_house_in_province: Mapped[bool | None] = mapped_column(Boolean)
     house_floor_area_m2: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     house_occupants: Mapped[int | None] = mapped_column(SmallInteger)
+    # Priority facts (HL2023 Art. 79(1)(d)); each counts only with its evidence record.
+    applicant_disabled: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    resettled: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # HL2023 Art. 78(1): those in Art. 45(1)(b)-(g) must not live in official housing (None: not declared).
+    lives_in_official_housing: Mapped[bool | None] = mapped_column(Boolean)
+    # Resolution 201/2025/QH15 Art. 9(2) pilot: owns a house, but far from the workplace (declared).
+    house_far_from_work: Mapped[bool | None] = mapped_column(Boolean)
     submitted_on: Mapped[date | None] = mapped_column(Date)
     assessed_on: Mapped[date | None] = mapped_column(Date)
     allocated_on: Mapped[date | None] = mapped_column(Date)

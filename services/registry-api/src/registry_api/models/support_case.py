@@ -66,6 +66,45 @@ class SupportOutcome(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class HistorySource(StrEnum):
+    """What a support history row records."""
+
+    SUPPORT_CASE = "support_case"  # a support to build or repair one's house
+    CONTRACT = "contract"  # a social housing sale, lease-purchase or rent contract
+    RESALE = "resale"  # a person bought a resold social housing unit
+
+
+class HistoryStream(StrEnum):
+    """The support streams, plus `social_housing` for contracts and resales."""
+
+    MERIT = "merit"
+    TARGET_PROGRAMME = "target_programme"
+    CAMPAIGN = "campaign"
+    SOCIALIZATION = "socialization"
+    SOCIAL_HOUSING = "social_housing"
+
+
+class HistoryKind(StrEnum):
+    """The support kinds, plus the contract kinds and `resale_purchase`."""
+
+    NEW_BUILD = "new_build"
+    REPAIR = "repair"
+    SALE = "sale"
+    LEASE_PURCHASE = "lease_purchase"
+    RENT = "rent"
+    RESALE_PURCHASE = "resale_purchase"
+
+
+class HistoryOutcome(StrEnum):
+    """Support case outcomes, plus `contracted` (a contract or resale in force) and `resold`."""
+
+    IN_PROGRESS = "in_progress"
+    ACCEPTED = "accepted"
+    WITHDRAWN = "withdrawn"
+    CONTRACTED = "contracted"
+    RESOLD = "resold"
+
+
 def _values(enum: type[StrEnum]) -> str:
     return ", ".join(f"'{m.value}'" for m in enum)
 
@@ -171,28 +210,44 @@ class SupportCasePhoto(Audited, IdMixin, TimestampMixin, AreaMixin, RegistryBase
 
 
 class SupportHistory(Audited, IdMixin, TimestampMixin, AreaMixin, RegistryBase):
-    """Every support a household received (or was proposed for), with the persons in it at the time.
+    """Every support a household or person received (or was proposed for), with the persons concerned.
 
-    One row per support case, kept in step with the case; other rules (the only-once rule, later
-    eligibility checks) read it by household or by person (`person_ids`, GIN-indexed).
+    One row per support case, per social housing contract and per resale bought by a person, kept in
+    step with its source (exactly one of `support_case_id`, `contract_id`, `resale_event_id`). Other
+    rules (the only-once rules, eligibility) read it by household or by person (`person_ids`, GIN).
     """
 
     __tablename__ = "support_history"
     __table_args__ = (
-        CheckConstraint(f"stream IN ({_values(SupportStream)})", name="stream_known"),
-        CheckConstraint(f"kind IN ({_values(SupportKind)})", name="kind_known"),
-        CheckConstraint(f"outcome IN ({_values(SupportOutcome)})", name="outcome_known"),
+        CheckConstraint(f"source IN ({_values(HistorySource)})", name="source_known"),
+        CheckConstraint(f"stream IN ({_values(HistoryStream)})", name="stream_known"),
+        CheckConstraint(f"kind IN ({_values(HistoryKind)})", name="kind_known"),
+        CheckConstraint(f"outcome IN ({_values(HistoryOutcome)})", name="outcome_known"),
+        CheckConstraint(
+            "num_nonnulls(support_case_id, contract_id, resale_event_id) = 1", name="one_reference"
+        ),
+        CheckConstraint(
+            "(source = 'support_case') = (support_case_id IS NOT NULL) "
+            "AND (source = 'contract') = (contract_id IS NOT NULL) "
+            "AND (source = 'resale') = (resale_event_id IS NOT NULL)",
+            name="source_matches_reference",
+        ),
         Index("ix_support_history_person_ids", "person_ids", postgresql_using="gin"),
     )
 
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
-    support_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_case.id"), unique=True)
+    source: Mapped[str] = mapped_column(
+        String(12), default=HistorySource.SUPPORT_CASE.value, server_default=HistorySource.SUPPORT_CASE.value
+    )
+    support_case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("support_case.id"), unique=True)
+    contract_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("housing_contract.id"), unique=True)
+    resale_event_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("resale_event.id"), unique=True)
     person_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid()))
     stream: Mapped[str] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(16))
     amount_vnd: Mapped[int] = mapped_column(BigInteger)
-    proposed_on: Mapped[date] = mapped_column(Date)
+    proposed_on: Mapped[date] = mapped_column(Date)  # proposed, signed or bought on
     started_on: Mapped[date | None] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
-    ended_on: Mapped[date | None] = mapped_column(Date)  # accepted or withdrawn on
+    ended_on: Mapped[date | None] = mapped_column(Date)  # accepted, withdrawn or resold on
     outcome: Mapped[str] = mapped_column(String(12))

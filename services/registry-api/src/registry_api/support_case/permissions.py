@@ -16,6 +16,9 @@ WRITE_ROLES = (Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER)
 APPROVE_ROLES = (Role.PROVINCE_OFFICER,)
 
 SupportCasesRead = Annotated[Principal, Depends(require_roles(*READ_ROLES))]
+# funding-api checks the case an allocation names (and its demo job lists them) with its own token;
+# photos and support histories stay with the officers.
+SupportCasesReadOrService = Annotated[Principal, Depends(require_roles(*READ_ROLES, Role.SERVICE))]
 SupportCasesWrite = Annotated[Principal, Depends(require_roles(*WRITE_ROLES))]
 SupportCasesApprove = Annotated[Principal, Depends(require_roles(*APPROVE_ROLES))]
 # Support amounts are public law: every signed-in caller may read them.

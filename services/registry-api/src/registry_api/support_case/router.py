@@ -26,6 +26,7 @@ from registry_api.support_case.errors import (
 from registry_api.support_case.permissions import (
     SupportCasesApprove,
     SupportCasesRead,
+    SupportCasesReadOrService,
     SupportCasesWrite,
     SupportRatesRead,
 )
@@ -99,7 +100,7 @@ async def propose_support_case(
 @router.get("", response_model=Page[SupportCaseRead], responses=error_responses(InvalidCursor))
 async def list_support_cases(
     session: SessionDep,
-    caller: SupportCasesRead,
+    caller: SupportCasesReadOrService,
     page: Pagination,
     commune_code: Annotated[str | None, Query(pattern=r"^\d{5}$")] = None,
     household_id: uuid.UUID | None = None,
@@ -129,7 +130,7 @@ async def list_support_cases(
 async def get_support_case(
     case_id: uuid.UUID,
     session: SessionDep,
-    caller: SupportCasesRead,
+    caller: SupportCasesReadOrService,
     funding: FundingClientDep,
     response: Response,
 ) -> SupportCaseDetail:

@@ -6,7 +6,16 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from registry_api.models import PhotoStage, SupportCaseStatus, SupportKind, SupportOutcome, SupportStream
+from registry_api.models import (
+    HistoryKind,
+    HistoryOutcome,
+    HistorySource,
+    HistoryStream,
+    PhotoStage,
+    SupportCaseStatus,
+    SupportKind,
+    SupportStream,
+)
 from servicekit.schemas import ReadModel, WriteModel
 
 Note = Annotated[str, Field(max_length=2000)]
@@ -123,17 +132,25 @@ class SupportRateRead(ReadModel):
 
 
 class SupportHistoryRead(ReadModel):
+    """One support, contract or resale purchase; exactly one of the three references is set."""
+
     id: uuid.UUID
     household_id: uuid.UUID
-    support_case_id: uuid.UUID
-    person_ids: list[uuid.UUID] = Field(description="The household's members when the case was proposed.")
-    stream: SupportStream
-    kind: SupportKind
-    amount_vnd: int
-    proposed_on: date
+    source: HistorySource = Field(description="support_case, contract or resale.")
+    support_case_id: uuid.UUID | None
+    contract_id: uuid.UUID | None = Field(description="The social housing contract (source contract).")
+    resale_event_id: uuid.UUID | None = Field(description="The resale bought (source resale).")
+    person_ids: list[uuid.UUID] = Field(
+        description="The household's members when the case was proposed; the persons on the contract's "
+        "application; the buyer of a resale."
+    )
+    stream: HistoryStream
+    kind: HistoryKind
+    amount_vnd: int = Field(description="The support amount, or the contract or resale price.")
+    proposed_on: date = Field(description="Proposed on (case), signed on (contract), bought on (resale).")
     started_on: date | None
     completed_on: date | None
-    ended_on: date | None = Field(description="When the case was accepted or withdrawn.")
-    outcome: SupportOutcome
+    ended_on: date | None = Field(description="When the case was accepted or withdrawn, or the unit resold.")
+    outcome: HistoryOutcome
     province_code: str
     commune_code: str
