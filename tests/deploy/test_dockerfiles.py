@@ -152,7 +152,9 @@ def _caddy_lock() -> tuple[str, set[str]]:
 def test_gateway_image() -> None:
     args, stages = parse_dockerfile(DOCKER / "gateway.Dockerfile")
     assert args["NODE_IMAGE"].startswith("node:20-")
-    spa, caddy, runtime = (next(s for s in stages if s.name == n) for n in ("spa", "caddy", "runtime"))
+    spa, docs, caddy, runtime = (
+        next(s for s in stages if s.name == n) for n in ("spa", "docs", "caddy", "runtime")
+    )
     assert stages[-1] is runtime
 
     spa_runs = spa.all("RUN")
@@ -162,6 +164,15 @@ def test_gateway_image() -> None:
     assert spa_sources == ["frontend/package.json", "frontend/package-lock.json", "frontend/"]
     for src in ("frontend/package.json", "frontend/package-lock.json", "frontend/src/main.tsx"):
         assert not excluded(src)
+
+    # The /docs portal, built by `make run`'s own code from the committed OpenAPI documents.
+    assert docs.all("RUN")[-1].endswith("python -m devstack.docs /srv/docs")
+    docs_sources = [src for srcs, _ in copies(docs) for src in srcs]
+    assert "deploy/gateway/docs/" in docs_sources
+    for service in ("registry-api", "funding-api", "inspection-api"):
+        assert f"services/{service}/openapi.json" in docs_sources
+        assert not excluded(f"services/{service}/openapi.json")
+    assert not excluded("deploy/gateway/docs/index.html")
 
     # The same Caddy binary as `make run` and the tests: uv.lock's version, checked by its hashes.
     version, hashes = _caddy_lock()
@@ -174,6 +185,7 @@ def test_gateway_image() -> None:
         "--from=caddy /usr/local/bin/caddy /usr/bin/caddy",
         "deploy/gateway/Caddyfile /etc/caddy/Caddyfile",
         "--from=spa /src/frontend/dist /srv/spa",
+        "--from=docs /srv/docs /srv/docs",
     ]
     user = runtime.last("USER")
     assert int(user.split(":")[0]) >= 10000
@@ -181,6 +193,7 @@ def test_gateway_image() -> None:
     assert env["NOXH_GATEWAY_BIND"] == ALL_INTERFACES
     assert runtime.last("EXPOSE") == env["NOXH_GATEWAY_PORT"] == "8080"
     assert env["SPA_ROOT"] == "/srv/spa"
+    assert env["DOCS_ROOT"] == "/srv/docs"
     assert f":{env['NOXH_GATEWAY_PORT']}/healthz" in runtime.last("HEALTHCHECK")
     assert exec_form(runtime.last("CMD")) == [
         "caddy",

@@ -14,6 +14,7 @@ import jwt
 import pytest
 from deploy_helpers import DEPLOY, SERVICES
 
+from dev_issuer.directory import PARTNER_SCOPES, PEOPLE_ROLES
 from dev_issuer.keys import KeyStore
 from dev_issuer.seed import ACCOUNTS, CLIENTS, PEOPLE_SCOPES, Role
 from dev_issuer.settings import MAX_ACCESS_TTL_MACHINE_S, MAX_ACCESS_TTL_PEOPLE_S, IssuerSettings
@@ -285,3 +286,20 @@ def test_area_codes_is_a_multivalued_attribute_only_administrators_set(realm: di
         assert not pattern.fullmatch(bad)
     for account in realm["users"]:
         assert all(pattern.fullmatch(code) for code in account["attributes"]["area_codes"])
+
+
+def test_partner_scopes_an_administrator_grants_exist_in_the_realm(realm: dict[str, Any]) -> None:
+    """The scopes the dev issuer's administrators grant partner clients are client scopes in Keycloak
+    (assigned per partner client there), carried in the token's `scope`."""
+    scopes = {s["name"]: s for s in realm["clientScopes"]}
+    for name in PARTNER_SCOPES:
+        assert scopes[name]["protocol"] == "openid-connect"
+        assert scopes[name]["attributes"]["include.in.token.scope"] == "true"
+
+
+def test_every_role_an_administrator_may_give_is_a_realm_role(realm: dict[str, Any]) -> None:
+    """Account administration gives people these roles; in Keycloak they are realm roles (the
+    `roles` mapper). Area codes are the `area_codes` attribute (tests above); disabling is the
+    user's `enabled`."""
+    roles = {r["name"] for r in realm["roles"]["realm"]}
+    assert {str(r) for r in PEOPLE_ROLES} <= roles

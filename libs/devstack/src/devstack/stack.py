@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from devstack import dev_secrets, gateway, procs
+from devstack import dev_secrets, docs, gateway, procs
 from devstack.paths import repo_root
 from devstack.postgres import EmbeddedPostgres, PostgresError, ensure_database
 from devstack.runstate import AlreadyRunning, PostgresState, StackState, StateFile, lock_held, run_lock
@@ -188,6 +188,11 @@ class StackConfig:
         return self.data_dir / "caddy"
 
     @property
+    def docs_dir(self) -> Path:
+        """The API portal the gateway serves at `/docs`, rebuilt by every run."""
+        return self.data_dir / "docs"
+
+    @property
     def pg_dir(self) -> Path:
         return self.data_dir / "pg"
 
@@ -295,6 +300,7 @@ def gateway_env(cfg: StackConfig) -> dict[str, str]:
         "NOXH_GATEWAY_PORT": str(cfg.gateway_port),
         "ISSUER_UPSTREAM": f"{url_host(cfg.host)}:{cfg.issuer_port}",
         "SPA_ROOT": str(cfg.spa_root),
+        "DOCS_ROOT": str(cfg.docs_dir),
         **gateway.caddy_base_env(cfg.caddy_dir),
     }
     for service in SERVICES:
@@ -578,6 +584,7 @@ class StackRun:
             out("noxh: creating, migrating and seeding the databases "
                 + ", ".join(cfg.database_name(s) for s in cfg.services))  # fmt: skip
             prepare_databases(cfg, secrets, out)
+            docs.build_portal(cfg.docs_dir, cfg.root)
             supervisor = self.start_processes(secrets)
             not_ready = supervisor.wait_ready(cfg.ready_timeout_s)
             if supervisor.stop_requested:

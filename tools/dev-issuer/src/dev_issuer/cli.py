@@ -6,32 +6,52 @@ Works without the server: it reads the same settings (DEV_ISSUER_*) and DATA_DIR
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic import ValidationError
 
+from dev_issuer.directory import AREA_CODE_RE
 from dev_issuer.grants import Issuer
 from dev_issuer.seed import ACCOUNTS, CLIENTS, PEOPLE_SCOPES, SERVICES, Account, Client, Role, client_secret
 from dev_issuer.settings import IssuerSettings
 
 PEOPLE_CLIENT_ID = "noxh-spa"
+# Who the audit log names for changes made from the command line.
+CLI_ACTOR = "cli:" + (os.environ.get("USER") or "operator")
+
+
+def _move_areas(issuer: Issuer, old: str, new: str, *, dry_run: bool) -> str:
+    codes = [c.strip() for c in old.split(",") if c.strip()]
+    bad = [c for c in [*codes, new] if not AREA_CODE_RE.match(c)]
+    if not codes or bad:
+        raise MintError(f"area codes are 2 or 5 digits: {', '.join(bad) or '(none given)'}")
+    if new in codes:
+        raise MintError("--to must not be one of the --from codes")
+    changes = issuer.directory.move_areas(CLI_ACTOR, old=codes, new=new, dry_run=dry_run)
+    lines = [f"{c['username']}: {','.join(c['from'])} -> {','.join(c['to'])}" for c in changes]
+    verb = "would move" if dry_run else "moved"
+    lines.append(f"{verb} {len(changes)} account(s) from {','.join(codes)} to {new}")
+    return "\n".join(lines)
 
 
 class MintError(ValueError):
     pass
 
 
-def _holder(role: str, audience: str | None, principal: str | None) -> Account | Client:
+def _holder(
+    role: str, audience: str | None, principal: str | None, accounts: Mapping[str, Account]
+) -> Account | Client:
     """The seeded account, or else the confidential client, that holds `role` (and may reach `audience`)."""
     if role not in set(Role):
         raise MintError(f"unknown role {role!r}; roles: {', '.join(Role)}")
     if principal is not None:
-        holder = ACCOUNTS.get(principal) or CLIENTS.get(principal)
+        holder = accounts.get(principal) or CLIENTS.get(principal)
         if holder is None or role not in holder.roles:
             raise MintError(f"{principal!r} is no seeded account or client holding the role {role}")
         return holder
-    for account in ACCOUNTS.values():
+    for account in accounts.values():
         if role in account.roles:
             return account
     clients = [c for c in CLIENTS.values() if role in c.roles]
@@ -53,7 +73,11 @@ def mint_token(
     account or client gets no token (MintError), as on the token endpoint.
     """
     issuer = Issuer(settings)
-    holder = _holder(role, audience, principal)
+    administered = {a.username: a for a in issuer.directory.accounts()}
+    # The seeded accounts first (as seeded), so `--role` keeps naming the same demo person.
+    order = [u for u in ACCOUNTS if u in administered] + [u for u in administered if u not in ACCOUNTS]
+    accounts = {u: administered[u] for u in order}
+    holder = _holder(role, audience, principal, accounts)
     if isinstance(holder, Account):
         if not issuer.state.account_enabled(holder.username):
             raise MintError(f"the account {holder.username} is disabled")
@@ -87,7 +111,13 @@ def _parser() -> argparse.ArgumentParser:
     for name in ("disable-client", "enable-client"):
         commands.add_parser(name).add_argument("client_id", choices=sorted(CLIENTS))
     for name in ("disable-account", "enable-account"):
-        commands.add_parser(name).add_argument("username", choices=sorted(ACCOUNTS))
+        commands.add_parser(name).add_argument("username")
+    move = commands.add_parser(
+        "move-areas", help="communes merged: move accounts' area codes from the old codes to the new one"
+    )
+    move.add_argument("--from", dest="old", required=True, help="old codes, comma-separated (10526,10527)")
+    move.add_argument("--to", dest="new", required=True, help="the code they merged into (10525)")
+    move.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     secret = commands.add_parser("client-secret", help="print a confidential client's derived secret")
     secret.add_argument("client_id", choices=sorted(c.client_id for c in CLIENTS.values() if not c.public))
     return parser
@@ -103,12 +133,21 @@ def run(argv: Sequence[str] | None = None) -> str:
         return client_secret(settings.SEED_SECRET.get_secret_value(), args.client_id)
     issuer = Issuer(settings)
     if args.command == "rotate-keys":
-        return f"new signing key {issuer.keys.rotate().kid}"
+        kid = issuer.keys.rotate().kid
+        issuer.directory.audit(CLI_ACTOR, "signing_key.rotated", "signing_key", kid, {})
+        return f"new signing key {kid}"
     if args.command in ("disable-client", "enable-client"):
         enabled = args.command == "enable-client"
         issuer.state.set_client_enabled(args.client_id, enabled=enabled)
         return f"client {args.client_id} {'enabled' if enabled else 'disabled'}"
+    if args.command == "move-areas":
+        return _move_areas(issuer, args.old, args.new, dry_run=args.dry_run)
     enabled = args.command == "enable-account"
+    if issuer.directory.account(args.username) is None:
+        raise MintError(f"no account {args.username!r}")
+    issuer.directory.touch_account(
+        CLI_ACTOR, args.username, None, "account.enabled" if enabled else "account.disabled"
+    )
     issuer.state.set_account_enabled(args.username, enabled=enabled)
     return f"account {args.username} {'enabled' if enabled else 'disabled'}"
 

@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dev_issuer.directory import Directory
 from dev_issuer.keys import KeyStore
-from dev_issuer.seed import ACCOUNTS, CLIENTS, PEOPLE_SCOPES, Account, Client, client_secret
+from dev_issuer.seed import CLIENTS, PEOPLE_SCOPES, Account, Client, client_secret
 from dev_issuer.settings import IssuerSettings
 from dev_issuer.store import (
     CodeStore,
@@ -87,6 +88,8 @@ class Issuer:
         self.clock = clock
         self.keys = KeyStore(settings.DATA_DIR / "keys", retention_s=settings.KEY_RETENTION_S, clock=clock)
         self.state = StateFile(settings.DATA_DIR / "state.json")
+        self.directory = Directory(settings.DATA_DIR, clock)
+        self.directory.ensure_initial_data()
         self.codes = CodeStore(clock)
         self.refresh = RefreshStore(clock, settings.REFRESH_TTL_S)
         self.throttle = LoginThrottle(clock)
@@ -137,9 +140,9 @@ class Issuer:
         """The account, when the password is right, the account enabled and the username not locked."""
         if self.throttle.locked(username):
             raise LoginFailed(locked=True)
-        account = ACCOUNTS.get(username)
-        expected = self.settings.DEMO_PASSWORD.get_secret_value().encode()
-        password_ok = hmac.compare_digest(password.encode(), expected)
+        account = self.directory.account(username)
+        demo_password = self.settings.DEMO_PASSWORD.get_secret_value()
+        password_ok = self.directory.password_ok(username, password, demo_password)
         if account is None or not password_ok or not self.state.account_enabled(account.username):
             self.throttle.failed(username)
             raise LoginFailed(locked=False)
@@ -161,7 +164,7 @@ class Issuer:
     def authenticate(self, client_id: str | None, secret: str | None, grant_type: str) -> Client:
         client = CLIENTS.get(client_id or "")
         if client is None:
-            raise OAuthError("invalid_client", "Client authentication failed.", 401)
+            return self._authenticate_partner(client_id, secret, grant_type)
         if not client.public:
             expected = client_secret(self.settings.SEED_SECRET.get_secret_value(), client.client_id)
             if secret is None or not hmac.compare_digest(secret.encode(), expected.encode()):
@@ -172,8 +175,20 @@ class Issuer:
             raise OAuthError("unauthorized_client", f"This client may not use the {grant_type} grant.")
         return client
 
+    def _authenticate_partner(self, client_id: str | None, secret: str | None, grant_type: str) -> Client:
+        """A partner client an administrator registered; a revoked one gets no token any more."""
+        record = self.directory.partner(client_id or "")
+        if record is None or secret is None or not self.directory.partner_secret_ok(record, secret):
+            raise OAuthError("invalid_client", "Client authentication failed.", 401)
+        if record.revoked:
+            raise OAuthError("invalid_client", "The client is revoked.", 401)
+        if grant_type != "client_credentials":
+            raise OAuthError("unauthorized_client", f"This client may not use the {grant_type} grant.")
+        return record.client
+
     def _enabled_account(self, username: str) -> Account:
-        account = ACCOUNTS.get(username)
+        """The account as administered now: a refresh picks up changed roles and area codes."""
+        account = self.directory.account(username)
         if account is None or not self.state.account_enabled(username):
             raise OAuthError("invalid_grant", "The account is disabled.")
         return account
@@ -190,7 +205,9 @@ class Issuer:
         """Access, refresh and ID tokens. A refresh may narrow the access token's scope (`scope`);
         the refresh token keeps the scope of the login (RFC 6749 section 6)."""
         scope = " ".join(s for s in grant.scope.split() if s in scope.split()) if scope else grant.scope
-        access, expires_in = self.minter.person_access_token(account, client_id=client.client_id, scope=scope)
+        access, expires_in = self.minter.person_access_token(
+            account, client_id=client.client_id, scope=scope, audience=account.audiences
+        )
         body: dict[str, Any] = {
             "access_token": access,
             "token_type": "Bearer",

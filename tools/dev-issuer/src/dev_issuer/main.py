@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dev_issuer import admin, routes
+from dev_issuer import admin, identity, routes
 from dev_issuer.grants import Issuer
 from dev_issuer.seed import CLIENTS, browser_origins
 from dev_issuer.settings import PRODUCTION_REFUSED, Environment, IssuerSettings
@@ -76,6 +76,7 @@ def create_app(settings: IssuerSettings | None = None, *, clock: Callable[[], fl
     app.state.issuer = issuer
     app.include_router(routes.router(issuer))
     app.include_router(admin.router(issuer))
+    app.include_router(identity.router(issuer))
     # The SPA on the Vite dev server (another origin) calls the token and userinfo endpoints itself.
     app.add_middleware(
         CORSMiddleware,

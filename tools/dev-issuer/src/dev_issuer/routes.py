@@ -165,7 +165,10 @@ async def authorize(issuer: Issuer, request: Request) -> Response:
     try:
         account = issuer.login(username, params.get("password", ""))
     except LoginFailed as exc:
-        logger.info("login failed for %s", f"account {username}" if username in ACCOUNTS else "a username")
+        logger.info(
+            "login failed for %s",
+            f"account {username}" if issuer.directory.account(username) else "a username",
+        )
         await asyncio.sleep(issuer.login_failure_delay_s)
         return _login_form(
             issuer, auth, username=username, error=LOGIN_LOCKED if exc.locked else LOGIN_INVALID
@@ -236,7 +239,7 @@ def userinfo(issuer: Issuer, request: Request) -> Response:
             raise InvalidToken("A bearer access token is required.")
         claims = issuer.minter.verify(raw)
         username = str(claims.get("preferred_username", ""))
-        if username in ACCOUNTS and not issuer.state.account_enabled(username):
+        if issuer.directory.account(username) and not issuer.state.account_enabled(username):
             raise InvalidToken("The account is disabled.")
         if not issuer.state.client_enabled(str(claims.get("azp"))):
             raise InvalidToken("The client is disabled.")
