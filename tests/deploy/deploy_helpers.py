@@ -66,6 +66,7 @@ OUT_OF_BAND_SECRETS: dict[str, frozenset[str]] = {
     "inspection-api-secrets": frozenset({"oidc-client-secret", "pii-encryption-key"}),
     "noxh-shared-secrets": frozenset({"pii-blind-index-key"}),
     "noxh-backup-s3": frozenset({"ACCESS_KEY_ID", "ACCESS_SECRET_KEY"}),
+    "noxh-evidence-s3": frozenset({"ACCESS_KEY_ID", "ACCESS_SECRET_KEY"}),
     "noxh-tls": frozenset({"tls.crt", "tls.key"}),
 }
 

@@ -107,6 +107,8 @@ def test_services_share_the_blind_index_key_but_not_the_encryption_key(tmp_path:
     assert registry["REGISTRY_OIDC_ISSUER"] == "http://127.0.0.1:8000/auth"
     assert registry["REGISTRY_SERVICE_CLIENT_ID"] == "registry-api"
     assert registry["REGISTRY_SERVICE_CLIENT_SECRET"]
+    # Evidence photos and other files stay inside the stack's data folder, whatever the working directory.
+    assert envs[2]["INSPECTION_DATA_DIR"] == str(cfg.data_dir / "inspection-api")
 
 
 def test_process_table(tmp_path: Path) -> None:
