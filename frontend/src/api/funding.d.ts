@@ -100,6 +100,889 @@ export interface paths {
         patch: operations["funding-sources-update_funding_source"];
         trace?: never;
     };
+    "/v1/funding-contributors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Funding Contributors
+         * @description The contributors of the provinces you cover, oldest first.
+         */
+        get: operations["funding-contributors-list_funding_contributors"];
+        put?: never;
+        /**
+         * Create Funding Contributor
+         * @description Record an enterprise or organisation that gives to a province you cover (name unique there).
+         */
+        post: operations["funding-contributors-create_funding_contributor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/funding-contributors/{contributor_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Funding Contributor
+         * @description One contributor; outside your provinces it is a 404.
+         */
+        get: operations["funding-contributors-get_funding_contributor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/funding-commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Funding Commitments
+         * @description The pledges and appropriations of the provinces you cover, oldest first.
+         */
+        get: operations["funding-commitments-list_funding_commitments"];
+        put?: never;
+        /**
+         * Create Funding Commitment
+         * @description Record a pledge (with its contributor) or an appropriation (a budget decision: number, date,
+         *     issuer) of a source for one fiscal year. This is the plan the capital report compares against.
+         *     Commitments are not edited: record the corrected one and say so in its note.
+         */
+        post: operations["funding-commitments-create_funding_commitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/funding-commitments/{commitment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Funding Commitment
+         * @description One pledge or appropriation; outside your provinces it is a 404.
+         */
+        get: operations["funding-commitments-get_funding_commitment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ledger/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Receipt
+         * @description Book money received into a source of a province you cover (finance officers): debit the
+         *     source's cash, credit its inflow account. Name the pledge or appropriation it honours, if any.
+         *     An `Idempotency-Key` makes a retry safe (the repeat replays the first answer).
+         */
+        post: operations["ledger-record_receipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ledger/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Journal Entries
+         * @description The journal of the provinces you cover, oldest first, each entry with its lines.
+         */
+        get: operations["ledger-list_journal_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ledger/entries/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Journal Entry
+         * @description One journal entry with its lines. Entries are never changed: see `/reversal`.
+         */
+        get: operations["ledger-get_journal_entry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ledger/entries/{entry_id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse Journal Entry
+         * @description Correct an entry by booking its mirror image (finance officers). An entry is reversed at most
+         *     once; a reversal that would take an account below zero (money already allocated or disbursed)
+         *     is refused with 422: reverse what depends on it first.
+         */
+        post: operations["ledger-reverse_journal_entry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ledger/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Ledger Accounts
+         * @description The ledger accounts of the provinces you cover, with balances summed from their lines.
+         */
+        get: operations["ledger-list_ledger_accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ledger/accounts/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Ledger Account
+         * @description One account and its derived balance.
+         */
+        get: operations["ledger-get_ledger_account"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Allocations
+         * @description The funding lines of your area (a commune officer: of your communes), oldest first.
+         */
+        get: operations["allocations-list_allocations"];
+        put?: never;
+        /**
+         * Create Allocation
+         * @description Allocate money of a source of your province to a support case or a housing project
+         *     (registry-api's id, checked there: unknown is a 422, registry-api unreachable a 503 and nothing
+         *     is stored) or to a programme. Finance officers only. The line takes the case's or project's
+         *     province and commune; never more than the source has left (422 `amount_exceeds_available`,
+         *     also when two allocations race). A case may have several lines from different sources.
+         *     Send an `Idempotency-Key` to make a retry safe: the repeat replays the first answer.
+         */
+        post: operations["allocations-create_allocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations/{allocation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Allocation
+         * @description One funding line with its amounts from the ledger; outside your area it is a 404.
+         */
+        get: operations["allocations-get_allocation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/allocations/{allocation_id}/disbursements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Disbursement
+         * @description Record money paid out under a funding line (finance officers): never more than what is
+         *     allocated and not yet paid (422 `amount_exceeds_allocation`). A mistaken one is reversed with
+         *     `POST /v1/ledger/entries/{id}/reversal`. An `Idempotency-Key` makes a retry safe.
+         */
+        post: operations["allocations-record_disbursement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/funding-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Funding Lines
+         * @description The funding lines of one support case or one housing project (registry-api shows them on
+         *     the case): each with its source's kind, the amount allocated and disbursed, and its status.
+         *     Name exactly one of `support_case_id` and `project_id`.
+         */
+        get: operations["funding-lines-list_funding_lines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/capital-mobilisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Capital Mobilisation
+         * @description Capital mobilised in the provinces you cover, by source and fiscal year, against plan:
+         *     pledged and appropriated (the plan), received, allocated and disbursed, each net of reversals.
+         *     Ledger amounts count in the year of their booking date; plans in their fiscal year.
+         */
+        get: operations["reports-get_capital_mobilisation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/capital-mobilisation.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Capital Mobilisation Csv
+         * @description The same report as csv (semicolons, UTF-8 with BOM).
+         */
+        get: operations["reports-export_capital_mobilisation_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/capital-mobilisation.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Capital Mobilisation Xlsx
+         * @description The same report as an Excel workbook (a sheet by source and year, a sheet of yearly totals).
+         */
+        get: operations["reports-export_capital_mobilisation_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vbsp-entrustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Entrustment Contracts
+         * @description The entrustment contracts of the provinces you cover, oldest first.
+         */
+        get: operations["vbsp-entrustments-list_entrustment_contracts"];
+        put?: never;
+        /**
+         * Create Entrustment Contract
+         * @description Record a contract entrusting your province's budget to the VBSP branch (Circular 11/2017/TT-BTC,
+         *     amended by 84/2025/TT-BTC). The number is unique within the province. Finance officers only.
+         */
+        post: operations["vbsp-entrustments-create_entrustment_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vbsp-entrustments/{contract_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Entrustment Contract
+         * @description One contract, with its `ETag`. A contract outside your provinces is a 404.
+         */
+        get: operations["vbsp-entrustments-get_entrustment_contract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Amend Entrustment Contract
+         * @description Record an addendum (amount, end of period, note). Send the `ETag` you read as `If-Match`. The
+         *     amount cannot drop below what has been transferred.
+         */
+        patch: operations["vbsp-entrustments-amend_entrustment_contract"];
+        trace?: never;
+    };
+    "/v1/vbsp-entrustments/{contract_id}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Entrustment Transfers
+         * @description The contract's transfers, oldest first.
+         */
+        get: operations["vbsp-entrustments-list_entrustment_transfers"];
+        put?: never;
+        /**
+         * Record Entrustment Transfer
+         * @description Record a yearly tranche moved to the bank under a decision. The fiscal year lies within the
+         *     contract's period, and all transfers together never exceed the entrusted amount (409). Immutable.
+         */
+        post: operations["vbsp-entrustments-record_entrustment_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vbsp-entrustments/{contract_id}/utilisation-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Utilisation Reports
+         * @description The bank's reports on this contract, oldest first.
+         */
+        get: operations["vbsp-entrustments-list_utilisation_reports"];
+        put?: never;
+        /**
+         * Submit Utilisation Report
+         * @description The bank's report on the entrusted capital for a period within the contract's: lent, borrowers,
+         *     outstanding, repaid and returned. One report per period (409 for a second); immutable.
+         *
+         *     The bank's client (`bank_integration`) must send an `Idempotency-Key` (400 without): a retry
+         *     replays the first answer, another body under the same key is a 422. A finance officer keying in
+         *     a paper report may leave it out.
+         */
+        post: operations["vbsp-entrustments-submit_utilisation_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vbsp-entrustments/{contract_id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Entrustment Summary
+         * @description Entrusted vs transferred vs lent, in total and per year (transfers by fiscal year; report
+         *     figures by the year their period ends; outstanding and borrowers from the last report).
+         */
+        get: operations["vbsp-entrustments-get_entrustment_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-fund/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Housing Fund Movements
+         * @description The movements of the provinces you cover, oldest first. `reference_status=unverified` lists the
+         *     in-lieu payments whose obligation inspection-api has not confirmed yet (`not_found`: it denied it).
+         */
+        get: operations["housing-fund-list_housing_fund_movements"];
+        put?: never;
+        /**
+         * Record Housing Fund Movement
+         * @description Record money into or out of your province's housing fund (Decree 302/2025/NĐ-CP). Movements are
+         *     immutable: correct one with a reversal. An outflow larger than the balance is a 409.
+         *
+         *     An `in_lieu_land_fund` inflow names inspection-api's land-reserve obligation (`obligation_id`);
+         *     it is stored with `reference_status: unverified` until a periodic job confirms it.
+         */
+        post: operations["housing-fund-record_housing_fund_movement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-fund/movements/{movement_id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse Housing Fund Movement
+         * @description Correct a movement with a reversing one (same category and amount, the other direction). A
+         *     movement is reversed at most once (409); reversing an inflow the fund has already spent is a 409.
+         */
+        post: operations["housing-fund-reverse_housing_fund_movement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-fund/movements/{movement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Housing Fund Movement
+         * @description One movement. A movement outside your provinces is a 404.
+         */
+        get: operations["housing-fund-get_housing_fund_movement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-fund/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Housing Fund Balance
+         * @description The fund's balance (derived from the movements, never stored), with the net per kind and
+         *     purpose; `as_of` counts only movements on or before that date.
+         */
+        get: operations["housing-fund-get_housing_fund_balance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-fund/projection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Housing Fund Projection
+         * @description Expected inflows per kind and outflows per purpose for each year ahead: the average of the
+         *     `basis_years` complete years before `as_of`'s year (net of reversals), from the balance on `as_of`
+         *     (default today). `shortfall` marks years the outflows would overdraw. `format=csv|xlsx` downloads it.
+         */
+        get: operations["housing-fund-get_housing_fund_projection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loan-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Loan Event
+         * @description For VBSP's loan system (role bank_integration): one loan event. Send a unique `Idempotency-Key`
+         *     per delivery attempt of an event (a retry reuses it; the same key with another body is a 422).
+         *
+         *     Events may arrive late, twice or out of order: every event is stored once per (`loan_ref`,
+         *     `event_id`) and the loan's state and balance are derived from all its events in `sequence`
+         *     order. A repeat of a recorded event id answers 200 with `applied: false`. The borrower's
+         *     citizen ID is stored only encrypted and as the blind index shared with registry-api, whose
+         *     eligibility confirmation is asked when the loan is first seen (queued and retried while
+         *     registry-api is down). Cap, rate and borrower mismatches go to the loan exception queue.
+         */
+        post: operations["loan-events-post_loan_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Loans
+         * @description The mirrored VBSP loans in your area, oldest first; citizen IDs masked.
+         */
+        get: operations["loans-list_loans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loans/{loan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Loan
+         * @description One mirrored loan (a loan outside your area is a 404).
+         */
+        get: operations["loans-get_loan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loans/{loan_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Loan Events
+         * @description The loan's events in the bank's order (sequence, then the bank's event id).
+         */
+        get: operations["loans-list_loan_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loan-exceptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Loan Exceptions
+         * @description The loan exception queue of your area, oldest first: unknown or ineligible borrowers, caps
+         *     exceeded, rates that differ from the table.
+         */
+        get: operations["loan-exceptions-list_loan_exceptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loan-exceptions/{exception_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Loan Exception
+         * @description One exception, with its `ETag` (send it as `If-Match` to resolve or dismiss it).
+         */
+        get: operations["loan-exceptions-get_loan_exception"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loan-exceptions/{exception_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve Loan Exception
+         * @description Mark an open exception resolved (the mismatch was corrected), with the reason. Needs `If-Match`.
+         */
+        post: operations["loan-exceptions-resolve_loan_exception"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loan-exceptions/{exception_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss Loan Exception
+         * @description Dismiss an open exception (not a real mismatch), with the reason. Needs `If-Match`.
+         */
+        post: operations["loan-exceptions-dismiss_loan_exception"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loan-reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Loan Reconciliations
+         * @description The bank's posted totals for the provinces you cover, oldest first.
+         */
+        get: operations["loan-reconciliations-list_loan_reconciliations"];
+        put?: never;
+        /**
+         * Post Loan Reconciliation
+         * @description For VBSP (role bank_integration): the bank's totals for a province as of a date, optionally with
+         *     each loan's balance. The answer compares them with the mirror; only this answer is the bank's to
+         *     read (finance officers and auditors read the stored reconciliations).
+         */
+        post: operations["loan-reconciliations-post_loan_reconciliation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loan-reconciliations/{reconciliation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Loan Reconciliation
+         * @description The bank's totals against the mirror as it is now (late events make the mirror catch up).
+         */
+        get: operations["loan-reconciliations-get_loan_reconciliation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loan-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Loan Rates
+         * @description VBSP's social-housing lending rates with their validity and legal basis.
+         */
+        get: operations["loan-reference-list_loan_rates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/loan-caps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Loan Caps
+         * @description The loan-size caps per purpose with their validity and legal basis.
+         */
+        get: operations["loan-reference-list_loan_caps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/vbsp-loan-indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Vbsp Loan Indicators
+         * @description VBSP indicators of a province: outstanding balance, borrowers, disbursed in the year against the
+         *     lending plan, overdue ratio. `format=csv` or `xlsx` downloads the same figures.
+         */
+        get: operations["loan-reports-get_vbsp_loan_indicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -166,6 +1049,101 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AllocationCreate
+         * @description Earmark money of one source for a support case, a housing project (registry-api's ids) or a
+         *     programme. Exactly the id that `target_kind` names is sent.
+         */
+        AllocationCreate: {
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            target_kind: components["schemas"]["AllocationTarget"];
+            /** Support Case Id */
+            support_case_id?: string | null;
+            /** Project Id */
+            project_id?: string | null;
+            /** Programme */
+            programme?: string | null;
+            /**
+             * Amount Vnd
+             * @description Integer VND.
+             * @example 60000000
+             */
+            amount_vnd: number;
+            /**
+             * Decision Number
+             * @example 512/QĐ-UBND
+             */
+            decision_number: string;
+            /**
+             * Decision Date
+             * Format: date
+             * @description The allocation decision's local date (the booking date).
+             */
+            decision_date: string;
+            /** Note */
+            note?: string | null;
+        };
+        /** AllocationRead */
+        AllocationRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            source_kind: components["schemas"]["FundingSourceKind"];
+            target_kind: components["schemas"]["AllocationTarget"];
+            /** Support Case Id */
+            support_case_id: string | null;
+            /** Project Id */
+            project_id: string | null;
+            /** Programme */
+            programme: string | null;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string | null;
+            /** Decision Number */
+            decision_number: string;
+            /**
+             * Decision Date
+             * Format: date
+             */
+            decision_date: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Amount Vnd
+             * @description Allocated (net of reversals), from the ledger.
+             */
+            amount_vnd: number;
+            /**
+             * Disbursed Vnd
+             * @description Paid out (net of reversals), from the ledger.
+             */
+            disbursed_vnd: number;
+            /** Undisbursed Vnd */
+            undisbursed_vnd: number;
+            status: components["schemas"]["FundingLineStatus"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * AllocationTarget
+         * @enum {string}
+         */
+        AllocationTarget: "support_case" | "housing_project" | "programme";
         /** AuditRecordRead */
         AuditRecordRead: {
             /**
@@ -207,6 +1185,96 @@ export interface components {
             /** Chain Seq */
             chain_seq: number | null;
         };
+        /** BankLoanBalance */
+        BankLoanBalance: {
+            /** Loan Ref */
+            loan_ref: string;
+            /**
+             * Outstanding Vnd
+             * @description Integer VND.
+             */
+            outstanding_vnd: number;
+        };
+        /**
+         * CapitalReport
+         * @description Capital mobilised by source and fiscal year against plan (years are those of the booking dates).
+         */
+        CapitalReport: {
+            /** Rows */
+            rows: components["schemas"]["CapitalRow"][];
+            /** Totals */
+            totals: components["schemas"]["CapitalYearTotal"][];
+        };
+        /** CapitalRow */
+        CapitalRow: {
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            /** Source Name */
+            source_name: string;
+            source_kind: components["schemas"]["FundingSourceKind"];
+            /** Province Code */
+            province_code: string;
+            /** Fiscal Year */
+            fiscal_year: number;
+            /**
+             * Pledged Vnd
+             * @description Pledges of contributors for the year.
+             */
+            pledged_vnd: number;
+            /**
+             * Appropriated Vnd
+             * @description Budget appropriations for the year.
+             */
+            appropriated_vnd: number;
+            /**
+             * Planned Vnd
+             * @description pledged + appropriated: the plan.
+             */
+            planned_vnd: number;
+            /**
+             * Received Vnd
+             * @description Money received (receipts net of reversals) booked in the year.
+             */
+            received_vnd: number;
+            /**
+             * Allocated Vnd
+             * @description Allocated to funding lines (net of reversals) in the year.
+             */
+            allocated_vnd: number;
+            /**
+             * Disbursed Vnd
+             * @description Paid out under funding lines (net of reversals) in the year.
+             */
+            disbursed_vnd: number;
+        };
+        /** CapitalYearTotal */
+        CapitalYearTotal: {
+            /** Fiscal Year */
+            fiscal_year: number;
+            /** Planned Vnd */
+            planned_vnd: number;
+            /** Received Vnd */
+            received_vnd: number;
+            /** Allocated Vnd */
+            allocated_vnd: number;
+            /** Disbursed Vnd */
+            disbursed_vnd: number;
+        };
+        /** CategoryNet */
+        CategoryNet: {
+            /** @description Whether the category is an inflow kind or an outflow purpose. */
+            direction: components["schemas"]["MovementDirection"];
+            /** Category */
+            category: string;
+            /**
+             * Net Vnd
+             * @description Movements of this category less their reversals.
+             */
+            net_vnd: number;
+        };
         /** ChainReportRead */
         ChainReportRead: {
             /** Ok */
@@ -220,6 +1288,338 @@ export interface components {
             /** Problem */
             problem: string | null;
         };
+        /**
+         * CommitmentCreate
+         * @description A pledge (a contributor's promise) or an appropriation (a budget decision) for one fiscal year.
+         */
+        CommitmentCreate: {
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            kind: components["schemas"]["CommitmentKind"];
+            /**
+             * Contributor Id
+             * @description Only for a pledge: who pledged.
+             */
+            contributor_id?: string | null;
+            /**
+             * Fiscal Year
+             * @example 2025
+             */
+            fiscal_year: number;
+            /**
+             * Amount Vnd
+             * @description Integer VND.
+             * @example 73500000000
+             */
+            amount_vnd: number;
+            /**
+             * Decision Number
+             * @example 1234/QĐ-UBND
+             */
+            decision_number: string;
+            /**
+             * Decision Date
+             * Format: date
+             * @description The decision's local date.
+             */
+            decision_date: string;
+            /**
+             * Decision Issuer
+             * @example UBND tỉnh Hải Dương
+             */
+            decision_issuer: string;
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * CommitmentKind
+         * @enum {string}
+         */
+        CommitmentKind: "pledge" | "appropriation";
+        /** CommitmentRead */
+        CommitmentRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            /** Contributor Id */
+            contributor_id: string | null;
+            /** Province Code */
+            province_code: string;
+            kind: components["schemas"]["CommitmentKind"];
+            /** Fiscal Year */
+            fiscal_year: number;
+            /** Amount Vnd */
+            amount_vnd: number;
+            /** Decision Number */
+            decision_number: string;
+            /**
+             * Decision Date
+             * Format: date
+             */
+            decision_date: string;
+            /** Decision Issuer */
+            decision_issuer: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** ContractCreate */
+        ContractCreate: {
+            /**
+             * Province Code
+             * @description The province whose budget is entrusted; you must cover it.
+             * @example 31
+             */
+            province_code: string;
+            /**
+             * Contract Number
+             * @example 15/2026/HĐUT-NHCSXH
+             */
+            contract_number: string;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /**
+             * Entrusting Party
+             * @description The agency the provincial People's Committee designated to sign.
+             * @example Sở Tài chính thành phố Hải Phòng
+             */
+            entrusting_party: string;
+            /**
+             * Bank Branch
+             * @example Chi nhánh NHCSXH thành phố Hải Phòng
+             */
+            bank_branch: string;
+            /**
+             * Amount Vnd
+             * @description The provincial budget the contract entrusts over its period.
+             * @example 20000000000
+             */
+            amount_vnd: number;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             * @description On or after `period_start`.
+             */
+            period_end: string;
+            /**
+             * Legal Basis
+             * @default Thông tư 11/2017/TT-BTC, sửa đổi bởi Thông tư 84/2025/TT-BTC
+             */
+            legal_basis: string;
+            /** Note */
+            note?: string | null;
+        };
+        /** ContractRead */
+        ContractRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Province Code */
+            province_code: string;
+            /** Contract Number */
+            contract_number: string;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /** Entrusting Party */
+            entrusting_party: string;
+            /** Bank Branch */
+            bank_branch: string;
+            /** Amount Vnd */
+            amount_vnd: number;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /** Legal Basis */
+            legal_basis: string;
+            /** Note */
+            note: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ContractSummary */
+        ContractSummary: {
+            /**
+             * Contract Id
+             * Format: uuid
+             */
+            contract_id: string;
+            /** Entrusted Vnd */
+            entrusted_vnd: number;
+            /** Transferred Vnd */
+            transferred_vnd: number;
+            /** Not Yet Transferred Vnd */
+            not_yet_transferred_vnd: number;
+            /** Lent Vnd */
+            lent_vnd: number;
+            /** Repaid Vnd */
+            repaid_vnd: number;
+            /** Returned Vnd */
+            returned_vnd: number;
+            /**
+             * Outstanding Vnd
+             * @description From the latest report; null before the first one.
+             */
+            outstanding_vnd: number | null;
+            /** Borrowers */
+            borrowers: number | null;
+            /**
+             * Outstanding Above Transferred
+             * @description True when the bank reports more outstanding than was transferred less returned: a discrepancy to reconcile.
+             */
+            outstanding_above_transferred: boolean;
+            /** Years */
+            years: components["schemas"]["YearFigures"][];
+        };
+        /**
+         * ContractUpdate
+         * @description An addendum: send only the fields to change. The amount cannot drop below what was transferred.
+         */
+        ContractUpdate: {
+            /** Amount Vnd */
+            amount_vnd?: number | null;
+            /** Period End */
+            period_end?: string | null;
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * ContributorCreate
+         * @description An enterprise or organisation that pledges money (never a private person: they are not named).
+         */
+        ContributorCreate: {
+            /**
+             * Province Code
+             * @example 31
+             */
+            province_code: string;
+            kind: components["schemas"]["ContributorKind"];
+            /**
+             * Name
+             * @example Ngân sách thành phố Hải Phòng 2026
+             */
+            name: string;
+            /**
+             * Tax Code
+             * @description An enterprise's tax code (mã số thuế).
+             */
+            tax_code?: string | null;
+            /**
+             * Country Code
+             * @description ISO 3166-1 alpha-2, for foreign givers.
+             */
+            country_code?: string | null;
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * ContributorKind
+         * @description Who gives socialised money (xã hội hóa): enterprises at home or abroad, organisations, communities.
+         * @enum {string}
+         */
+        ContributorKind: "enterprise_domestic" | "enterprise_foreign" | "organisation" | "community";
+        /** ContributorRead */
+        ContributorRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Province Code */
+            province_code: string;
+            kind: components["schemas"]["ContributorKind"];
+            /** Name */
+            name: string;
+            /** Tax Code */
+            tax_code: string | null;
+            /** Country Code */
+            country_code: string | null;
+            /** Note */
+            note: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** DisbursementCreate */
+        DisbursementCreate: {
+            /**
+             * Amount Vnd
+             * @description Integer VND.
+             * @example 60000000
+             */
+            amount_vnd: number;
+            /**
+             * Disbursed On
+             * Format: date
+             * @description The local date the money was paid out.
+             */
+            disbursed_on: string;
+            /**
+             * Reference
+             * @description Payment order.
+             * @example UNC-2025/0311
+             */
+            reference: string;
+            /** Description */
+            description?: string | null;
+        };
+        /**
+         * EligibilityStatus
+         * @enum {string}
+         */
+        EligibilityStatus: "pending" | "confirmed" | "ineligible" | "unknown_borrower";
         /**
          * EventEnvelope
          * @description What every event looks like on every feed. `data` holds ids and non-personal attributes only.
@@ -283,6 +1683,90 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** FundBalance */
+        FundBalance: {
+            /** Province Code */
+            province_code: string;
+            /** As Of */
+            as_of: string | null;
+            /** Balance Vnd */
+            balance_vnd: number;
+            /**
+             * Inflow Vnd
+             * @description All money in (including reversals of outflows).
+             */
+            inflow_vnd: number;
+            /**
+             * Outflow Vnd
+             * @description All money out (including reversals of inflows).
+             */
+            outflow_vnd: number;
+            /** By Category */
+            by_category: components["schemas"]["CategoryNet"][];
+        };
+        /** FundProjection */
+        FundProjection: {
+            /** Province Code */
+            province_code: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /**
+             * Method
+             * @example recent_year_average
+             */
+            method: string;
+            /**
+             * Basis Years
+             * @description The complete years averaged.
+             */
+            basis_years: number[];
+            /**
+             * Opening Balance Vnd
+             * @description The balance on `as_of`.
+             */
+            opening_balance_vnd: number;
+            /** Years */
+            years: components["schemas"]["ProjectionYear"][];
+        };
+        /**
+         * FundingLineRead
+         * @description The contract registry-api reads (`clients/funding.py`): `source_kind`, `amount_vnd`, `status`.
+         */
+        FundingLineRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            source_kind: components["schemas"]["FundingSourceKind"];
+            /**
+             * Amount Vnd
+             * @description Allocated (net of reversals).
+             */
+            amount_vnd: number;
+            /** Disbursed Vnd */
+            disbursed_vnd: number;
+            status: components["schemas"]["FundingLineStatus"];
+            /** Support Case Id */
+            support_case_id: string | null;
+            /** Project Id */
+            project_id: string | null;
+            /** Programme */
+            programme: string | null;
+        };
+        /**
+         * FundingLineStatus
+         * @enum {string}
+         */
+        FundingLineStatus: "allocated" | "partially_disbursed" | "disbursed" | "cancelled";
         /** FundingSourceCreate */
         FundingSourceCreate: {
             /**
@@ -377,6 +1861,643 @@ export interface components {
             /** Active */
             active?: boolean | null;
         };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * InflowKind
+         * @description Capital of a local housing fund (Decree 302/2025).
+         * @enum {string}
+         */
+        InflowKind: "budget_allocation" | "in_lieu_land_fund" | "proceeds" | "donation" | "other_inflow";
+        /**
+         * JournalEntryKind
+         * @enum {string}
+         */
+        JournalEntryKind: "receipt" | "allocation" | "disbursement" | "reversal";
+        /** JournalEntryRead */
+        JournalEntryRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["JournalEntryKind"];
+            /**
+             * Booked On
+             * Format: date
+             */
+            booked_on: string;
+            /** Description */
+            description: string;
+            /** Reference */
+            reference: string | null;
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            /** Allocation Id */
+            allocation_id: string | null;
+            /** Commitment Id */
+            commitment_id: string | null;
+            /** Reverses Id */
+            reverses_id: string | null;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string | null;
+            /** Created By */
+            created_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Amount Vnd
+             * @description The sum of the debits (= the sum of the credits).
+             */
+            amount_vnd: number;
+            /** Lines */
+            lines: components["schemas"]["JournalLineRead"][];
+        };
+        /** JournalLineRead */
+        JournalLineRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            account_kind: components["schemas"]["LedgerAccountKind"];
+            side: components["schemas"]["Side"];
+            /** Amount Vnd */
+            amount_vnd: number;
+        };
+        /**
+         * LedgerAccountKind
+         * @enum {string}
+         */
+        LedgerAccountKind: "source_inflow" | "source_cash" | "allocation" | "disbursed";
+        /** LedgerAccountRead */
+        LedgerAccountRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["LedgerAccountKind"];
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            /** Allocation Id */
+            allocation_id: string | null;
+            /** Province Code */
+            province_code: string;
+            /** Debit Vnd */
+            debit_vnd: number;
+            /** Credit Vnd */
+            credit_vnd: number;
+            /**
+             * Balance Vnd
+             * @description The normal balance, summed from the lines (credits minus debits for source_inflow).
+             */
+            balance_vnd: number;
+        };
+        /** LoanCapRead */
+        LoanCapRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            purpose: components["schemas"]["LoanPurpose"];
+            /** Basis */
+            basis: string;
+            /** Percent Of Basis */
+            percent_of_basis: number;
+            /** Max Amount Vnd */
+            max_amount_vnd: number | null;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to: string | null;
+            /** Legal Basis */
+            legal_basis: string;
+            /** Uncertain */
+            uncertain: boolean;
+            /** Note */
+            note: string | null;
+        };
+        /** LoanDifference */
+        LoanDifference: {
+            /** Loan Ref */
+            loan_ref: string;
+            /**
+             * Bank Outstanding Vnd
+             * @description null: the bank did not list this loan.
+             */
+            bank_outstanding_vnd: number | null;
+            /**
+             * Mirror Outstanding Vnd
+             * @description null: the mirror has no such loan.
+             */
+            mirror_outstanding_vnd: number | null;
+        };
+        /**
+         * LoanEventCreate
+         * @description One event of VBSP's loan system, as the bank sends it.
+         */
+        LoanEventCreate: {
+            /**
+             * Event Id
+             * @description The bank's id of this event: a repeat of it is a no-op.
+             */
+            event_id: string;
+            /**
+             * Loan Ref
+             * @description The bank's loan reference.
+             */
+            loan_ref: string;
+            /**
+             * Sequence
+             * @description The bank's event sequence within the loan: events apply in this order.
+             */
+            sequence: number;
+            /**
+             * Occurred At
+             * Format: date-time
+             * @description When it happened at the bank (with a time zone).
+             */
+            occurred_at: string;
+            type: components["schemas"]["LoanEventType"];
+            /**
+             * Borrower Citizen Id
+             * @description The borrower's 12-digit personal identification number: stored only encrypted and as a blind index, never returned.
+             */
+            borrower_citizen_id: string;
+            purpose: components["schemas"]["LoanPurpose"];
+            /**
+             * Province Code
+             * @description The province of the lending branch; you must cover it.
+             * @example 31
+             */
+            province_code: string;
+            /** Commune Code */
+            commune_code?: string | null;
+            /**
+             * Contract Value Vnd
+             * @description The purchase or lease-purchase contract value (purposes buy, lease_purchase).
+             */
+            contract_value_vnd?: number | null;
+            /**
+             * Estimate Vnd
+             * @description The estimate or capital plan of the works (purpose build_or_repair).
+             */
+            estimate_vnd?: number | null;
+            /**
+             * Amount Vnd
+             * @description approved: the approved amount; disbursed: this tranche; repayment: principal repaid; overdue: the principal now overdue (0 when cured). Not sent with the other types.
+             */
+            amount_vnd?: number | null;
+            /**
+             * Rate Bp
+             * @description The yearly rate the bank applied, in basis points (540 = 5.4%).
+             */
+            rate_bp?: number | null;
+        };
+        /** LoanEventRead */
+        LoanEventRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Loan Id
+             * Format: uuid
+             */
+            loan_id: string;
+            /** Bank Event Id */
+            bank_event_id: string;
+            /** Bank Sequence */
+            bank_sequence: number;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            event_type: components["schemas"]["LoanEventType"];
+            /** Amount Vnd */
+            amount_vnd: number | null;
+            /** Rate Bp */
+            rate_bp: number | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+        };
+        /** LoanEventReceipt */
+        LoanEventReceipt: {
+            /**
+             * Id
+             * Format: uuid
+             * @description funding-api's id of the stored event.
+             */
+            id: string;
+            /**
+             * Loan Id
+             * Format: uuid
+             */
+            loan_id: string;
+            /** Event Id */
+            event_id: string;
+            /**
+             * Applied
+             * @description false when this bank event id was already recorded for the loan.
+             */
+            applied: boolean;
+            eligibility_status: components["schemas"]["EligibilityStatus"];
+        };
+        /**
+         * LoanEventType
+         * @enum {string}
+         */
+        LoanEventType: "application_received" | "approved" | "rejected" | "disbursed" | "repayment" | "overdue" | "settled";
+        /** LoanExceptionClose */
+        LoanExceptionClose: {
+            /**
+             * Reason
+             * @description Why it is resolved or dismissed.
+             */
+            reason: string;
+        };
+        /** LoanExceptionRead */
+        LoanExceptionRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Loan Id
+             * Format: uuid
+             */
+            loan_id: string;
+            reason: components["schemas"]["LoanExceptionReason"];
+            status: components["schemas"]["LoanExceptionStatus"];
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Evidence
+             * @description Ids, amounts, dates and rule codes; never a citizen ID.
+             */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** Resolution Note */
+            resolution_note: string | null;
+            /** Closed By */
+            closed_by: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /**
+         * LoanExceptionReason
+         * @enum {string}
+         */
+        LoanExceptionReason: "unknown_borrower" | "ineligible_borrower" | "cap_exceeded" | "rate_mismatch";
+        /**
+         * LoanExceptionStatus
+         * @enum {string}
+         */
+        LoanExceptionStatus: "open" | "resolved" | "dismissed";
+        /**
+         * LoanPurpose
+         * @enum {string}
+         */
+        LoanPurpose: "buy" | "lease_purchase" | "build_or_repair";
+        /** LoanRateRead */
+        LoanRateRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to: string | null;
+            /** Rate Bp */
+            rate_bp: number;
+            /** Overdue Rate Pct */
+            overdue_rate_pct: number;
+            /** Legal Basis */
+            legal_basis: string;
+            /** Uncertain */
+            uncertain: boolean;
+            /** Note */
+            note: string | null;
+        };
+        /** LoanRead */
+        LoanRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Bank Loan Ref */
+            bank_loan_ref: string;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string | null;
+            /**
+             * Borrower Citizen Id Masked
+             * @description Only the last three digits.
+             */
+            borrower_citizen_id_masked: string;
+            purpose: components["schemas"]["LoanPurpose"];
+            /** Contract Value Vnd */
+            contract_value_vnd: number | null;
+            /** Estimate Vnd */
+            estimate_vnd: number | null;
+            status: components["schemas"]["LoanStatus"];
+            /** Approved Amount Vnd */
+            approved_amount_vnd: number | null;
+            /** Disbursed Vnd */
+            disbursed_vnd: number;
+            /** Repaid Vnd */
+            repaid_vnd: number;
+            /** Outstanding Vnd */
+            outstanding_vnd: number;
+            /** Overdue Vnd */
+            overdue_vnd: number;
+            /**
+             * Rate Bp
+             * @description The table's rate in force at the first disbursement.
+             */
+            rate_bp: number | null;
+            /** First Disbursed On */
+            first_disbursed_on: string | null;
+            /** Events Applied */
+            events_applied: number;
+            /** Last Sequence */
+            last_sequence: number;
+            eligibility_status: components["schemas"]["EligibilityStatus"];
+            /** Eligibility Confirmation Id */
+            eligibility_confirmation_id: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * LoanReconciliationCreate
+         * @description The bank's totals for the loans of one province as of the end of a date.
+         */
+        LoanReconciliationCreate: {
+            /**
+             * Province Code
+             * @example 31
+             */
+            province_code: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /**
+             * Loan Count
+             * @description Loans with a balance outstanding.
+             */
+            loan_count: number;
+            /**
+             * Outstanding Vnd
+             * @description Integer VND.
+             */
+            outstanding_vnd: number;
+            /**
+             * Disbursed Vnd
+             * @description Everything disbursed up to and including the date.
+             */
+            disbursed_vnd: number;
+            /**
+             * Loans
+             * @description Optionally, the balance of each loan, to list which loans differ.
+             */
+            loans?: components["schemas"]["BankLoanBalance"][];
+        };
+        /** LoanReconciliationReport */
+        LoanReconciliationReport: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Province Code */
+            province_code: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            bank: components["schemas"]["Totals"];
+            mirror: components["schemas"]["Totals"];
+            /**
+             * Differences
+             * @description bank minus mirror, only for totals that differ.
+             */
+            differences: {
+                [key: string]: number;
+            };
+            /**
+             * Loan Differences
+             * @description At most 200, when the bank listed loans.
+             */
+            loan_differences: components["schemas"]["LoanDifference"][];
+            /** Loan Differences Truncated */
+            loan_differences_truncated: boolean;
+            /** Matches */
+            matches: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** LoanReconciliationSummary */
+        LoanReconciliationSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Province Code */
+            province_code: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Loan Count */
+            loan_count: number;
+            /** Outstanding Vnd */
+            outstanding_vnd: number;
+            /** Disbursed Vnd */
+            disbursed_vnd: number;
+            /** Posted By */
+            posted_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * LoanStatus
+         * @enum {string}
+         */
+        LoanStatus: "applied" | "approved" | "rejected" | "active" | "overdue" | "settled";
+        /** MovementCreate */
+        MovementCreate: {
+            /**
+             * Province Code
+             * @description The province whose fund moves; you must cover it.
+             * @example 31
+             */
+            province_code: string;
+            direction: components["schemas"]["MovementDirection"];
+            /**
+             * Category
+             * @description For an inflow, its kind (budget_allocation, in_lieu_land_fund, proceeds, donation, other_inflow); for an outflow, its purpose (build_rental_housing, take_over_public_housing, buy_social_housing_units, buy_commercial_housing_for_rent, management_and_operation, other_outflow).
+             */
+            category: components["schemas"]["InflowKind"] | components["schemas"]["OutflowPurpose"];
+            /**
+             * Amount Vnd
+             * @example 5000000000
+             */
+            amount_vnd: number;
+            /**
+             * Occurred On
+             * Format: date
+             * @description The local date the money moved.
+             */
+            occurred_on: string;
+            /**
+             * Document Number
+             * @description The decision, receipt or payment order.
+             * @example 245/QĐ-UBND
+             */
+            document_number: string;
+            /** Document Date */
+            document_date?: string | null;
+            /** Description */
+            description?: string | null;
+            /**
+             * Obligation Id
+             * @description Required for `in_lieu_land_fund` (and only then): inspection-api's land-reserve obligation the payment settles. Stored unverified; a periodic job confirms it.
+             */
+            obligation_id?: string | null;
+        };
+        /**
+         * MovementDirection
+         * @enum {string}
+         */
+        MovementDirection: "inflow" | "outflow";
+        /** MovementRead */
+        MovementRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Province Code */
+            province_code: string;
+            direction: components["schemas"]["MovementDirection"];
+            /** Category */
+            category: string;
+            /** Amount Vnd */
+            amount_vnd: number;
+            /**
+             * Occurred On
+             * Format: date
+             */
+            occurred_on: string;
+            /** Document Number */
+            document_number: string;
+            /** Document Date */
+            document_date: string | null;
+            /** Description */
+            description: string | null;
+            /** Reverses Id */
+            reverses_id: string | null;
+            /** Obligation Id */
+            obligation_id: string | null;
+            reference_status: components["schemas"]["ReferenceStatus"] | null;
+            /** Reference Checked At */
+            reference_checked_at: string | null;
+            /** Reference Detail */
+            reference_detail: {
+                [key: string]: unknown;
+            } | null;
+            /** Recorded By */
+            recorded_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * OutflowPurpose
+         * @description Uses of a local housing fund (Decree 302/2025).
+         * @enum {string}
+         */
+        OutflowPurpose: "build_rental_housing" | "take_over_public_housing" | "buy_social_housing_units" | "buy_commercial_housing_for_rent" | "management_and_operation" | "other_outflow";
+        /** Page[AllocationRead] */
+        Page_AllocationRead_: {
+            /** Items */
+            items: components["schemas"]["AllocationRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
         /** Page[AuditRecordRead] */
         Page_AuditRecordRead_: {
             /** Items */
@@ -387,10 +2508,160 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** Page[CommitmentRead] */
+        Page_CommitmentRead_: {
+            /** Items */
+            items: components["schemas"]["CommitmentRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[ContractRead] */
+        Page_ContractRead_: {
+            /** Items */
+            items: components["schemas"]["ContractRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[ContributorRead] */
+        Page_ContributorRead_: {
+            /** Items */
+            items: components["schemas"]["ContributorRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[FundingLineRead] */
+        Page_FundingLineRead_: {
+            /** Items */
+            items: components["schemas"]["FundingLineRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
         /** Page[FundingSourceRead] */
         Page_FundingSourceRead_: {
             /** Items */
             items: components["schemas"]["FundingSourceRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[JournalEntryRead] */
+        Page_JournalEntryRead_: {
+            /** Items */
+            items: components["schemas"]["JournalEntryRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[LedgerAccountRead] */
+        Page_LedgerAccountRead_: {
+            /** Items */
+            items: components["schemas"]["LedgerAccountRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[LoanCapRead] */
+        Page_LoanCapRead_: {
+            /** Items */
+            items: components["schemas"]["LoanCapRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[LoanEventRead] */
+        Page_LoanEventRead_: {
+            /** Items */
+            items: components["schemas"]["LoanEventRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[LoanExceptionRead] */
+        Page_LoanExceptionRead_: {
+            /** Items */
+            items: components["schemas"]["LoanExceptionRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[LoanRateRead] */
+        Page_LoanRateRead_: {
+            /** Items */
+            items: components["schemas"]["LoanRateRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[LoanRead] */
+        Page_LoanRead_: {
+            /** Items */
+            items: components["schemas"]["LoanRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[LoanReconciliationSummary] */
+        Page_LoanReconciliationSummary_: {
+            /** Items */
+            items: components["schemas"]["LoanReconciliationSummary"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[MovementRead] */
+        Page_MovementRead_: {
+            /** Items */
+            items: components["schemas"]["MovementRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[TransferRead] */
+        Page_TransferRead_: {
+            /** Items */
+            items: components["schemas"]["TransferRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[UtilisationReportRead] */
+        Page_UtilisationReportRead_: {
+            /** Items */
+            items: components["schemas"]["UtilisationReportRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page.
@@ -422,6 +2693,354 @@ export interface components {
             code: string;
             /** Errors */
             errors?: components["schemas"]["FieldError"][] | null;
+        };
+        /**
+         * ProjectionFormat
+         * @enum {string}
+         */
+        ProjectionFormat: "json" | "csv" | "xlsx";
+        /** ProjectionYear */
+        ProjectionYear: {
+            /** Year */
+            year: number;
+            /** Expected Inflow Vnd */
+            expected_inflow_vnd: number;
+            /** Expected Outflow Vnd */
+            expected_outflow_vnd: number;
+            /** Projected Closing Balance Vnd */
+            projected_closing_balance_vnd: number;
+            /**
+             * Shortfall
+             * @description True when the expected outflows would take the fund below zero.
+             */
+            shortfall: boolean;
+            /** Inflows By Kind */
+            inflows_by_kind: {
+                [key: string]: number;
+            };
+            /** Outflows By Purpose */
+            outflows_by_purpose: {
+                [key: string]: number;
+            };
+        };
+        /**
+         * ReceiptCreate
+         * @description Money that reached a source (a treasury transfer, a donation received).
+         */
+        ReceiptCreate: {
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            /**
+             * Amount Vnd
+             * @description Integer VND.
+             * @example 60000000
+             */
+            amount_vnd: number;
+            /**
+             * Received On
+             * Format: date
+             * @description The local date the money arrived.
+             */
+            received_on: string;
+            /**
+             * Commitment Id
+             * @description The pledge or appropriation this money honours, if any.
+             */
+            commitment_id?: string | null;
+            /** Reference */
+            reference?: string | null;
+            /** Description */
+            description?: string | null;
+        };
+        /**
+         * ReferenceStatus
+         * @enum {string}
+         */
+        ReferenceStatus: "unverified" | "verified" | "not_found";
+        /**
+         * ReportFormat
+         * @enum {string}
+         */
+        ReportFormat: "json" | "csv" | "xlsx";
+        /**
+         * Side
+         * @enum {string}
+         */
+        Side: "debit" | "credit";
+        /** Totals */
+        Totals: {
+            /** Loan Count */
+            loan_count: number;
+            /** Outstanding Vnd */
+            outstanding_vnd: number;
+            /** Disbursed Vnd */
+            disbursed_vnd: number;
+        };
+        /** TransferCreate */
+        TransferCreate: {
+            /**
+             * Fiscal Year
+             * @description Within the contract's period.
+             * @example 2026
+             */
+            fiscal_year: number;
+            /**
+             * Amount Vnd
+             * @example 20000000000
+             */
+            amount_vnd: number;
+            /**
+             * Decision Number
+             * @description The decision allocating the tranche.
+             * @example 15/2026/HĐUT-NHCSXH
+             */
+            decision_number: string;
+            /**
+             * Decision Date
+             * Format: date
+             */
+            decision_date: string;
+            /**
+             * Transferred On
+             * Format: date
+             */
+            transferred_on: string;
+            /** Note */
+            note?: string | null;
+        };
+        /** TransferRead */
+        TransferRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Contract Id
+             * Format: uuid
+             */
+            contract_id: string;
+            /** Fiscal Year */
+            fiscal_year: number;
+            /** Amount Vnd */
+            amount_vnd: number;
+            /** Decision Number */
+            decision_number: string;
+            /**
+             * Decision Date
+             * Format: date
+             */
+            decision_date: string;
+            /**
+             * Transferred On
+             * Format: date
+             */
+            transferred_on: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** UtilisationReportCreate */
+        UtilisationReportCreate: {
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             * @description On or after `period_start`, within the contract's period.
+             */
+            period_end: string;
+            /**
+             * Lent Vnd
+             * @description Disbursed from the entrusted capital during the period.
+             * @example 0
+             */
+            lent_vnd: number;
+            /**
+             * Borrowers
+             * @description Borrowers with a loan from it at the period's end.
+             */
+            borrowers: number;
+            /**
+             * Outstanding Vnd
+             * @description Outstanding balance at the period's end.
+             * @example 0
+             */
+            outstanding_vnd: number;
+            /**
+             * Repaid Vnd
+             * @description Repaid by borrowers during the period.
+             * @example 0
+             */
+            repaid_vnd: number;
+            /**
+             * Returned Vnd
+             * @description Returned to the provincial budget during the period.
+             * @example 0
+             */
+            returned_vnd: number;
+            /** Note */
+            note?: string | null;
+        };
+        /** UtilisationReportRead */
+        UtilisationReportRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Contract Id
+             * Format: uuid
+             */
+            contract_id: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /** Lent Vnd */
+            lent_vnd: number;
+            /** Borrowers */
+            borrowers: number;
+            /** Outstanding Vnd */
+            outstanding_vnd: number;
+            /** Repaid Vnd */
+            repaid_vnd: number;
+            /** Returned Vnd */
+            returned_vnd: number;
+            /** Submitted By */
+            submitted_by: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+            /** Input */
+            input?: unknown;
+            /** Context */
+            ctx?: Record<string, never>;
+        };
+        /** VbspIndicators */
+        VbspIndicators: {
+            /** Province Code */
+            province_code: string;
+            /** Year */
+            year: number;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Outstanding Vnd */
+            outstanding_vnd: number;
+            /** Loans Outstanding */
+            loans_outstanding: number;
+            /**
+             * Borrowers
+             * @description Distinct borrowers (by blind index) with a balance outstanding.
+             */
+            borrowers: number;
+            /** Disbursed In Year Vnd */
+            disbursed_in_year_vnd: number;
+            /** Planned Disbursement Vnd */
+            planned_disbursement_vnd: number | null;
+            /** Disbursed Against Plan Pct */
+            disbursed_against_plan_pct: number | null;
+            /** Overdue Vnd */
+            overdue_vnd: number;
+            /**
+             * Overdue Ratio Pct
+             * @description Overdue principal over outstanding, in percent.
+             */
+            overdue_ratio_pct: number | null;
+            /** Eligibility Pending */
+            eligibility_pending: number;
+            /** Open Exceptions */
+            open_exceptions: number;
+        };
+        /** YearFigures */
+        YearFigures: {
+            /** Fiscal Year */
+            fiscal_year: number;
+            /** Transferred Vnd */
+            transferred_vnd: number;
+            /**
+             * Lent Vnd
+             * @description Lent in reports whose period ends in this year.
+             */
+            lent_vnd: number;
+            /** Repaid Vnd */
+            repaid_vnd: number;
+            /** Returned Vnd */
+            returned_vnd: number;
+            /**
+             * Outstanding Vnd
+             * @description At the end of the year's last reported period.
+             */
+            outstanding_vnd: number | null;
+            /** Borrowers */
+            borrowers: number | null;
+        };
+        /** ReversalCreate */
+        funding_api__housing_fund__schemas__ReversalCreate: {
+            /**
+             * Occurred On
+             * Format: date
+             * @description The local date of the correction.
+             */
+            occurred_on: string;
+            /**
+             * Document Number
+             * @example 245/QĐ-UBND
+             */
+            document_number: string;
+            /** Document Date */
+            document_date?: string | null;
+            /**
+             * Description
+             * @description Why the movement is reversed.
+             */
+            description: string;
+        };
+        /**
+         * ReversalCreate
+         * @description Why the entry is wrong; the reversal mirrors every line of it.
+         */
+        funding_api__ledger__schemas__ReversalCreate: {
+            /** Reason */
+            reason: string;
+            /**
+             * Booked On
+             * @description Defaults to the original entry's date.
+             */
+            booked_on?: string | null;
         };
     };
     responses: never;
@@ -791,6 +3410,3340 @@ export interface operations {
             };
         };
     };
+    "funding-contributors-list_funding_contributors": {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["ContributorKind"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ContributorRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "funding-contributors-create_funding_contributor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContributorCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContributorRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The province already has a contributor of this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "funding-contributors-get_funding_contributor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contributor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContributorRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such contributor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "funding-commitments-list_funding_commitments": {
+        parameters: {
+            query?: {
+                source_id?: string | null;
+                fiscal_year?: number | null;
+                kind?: components["schemas"]["CommitmentKind"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CommitmentRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "funding-commitments-create_funding_commitment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommitmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The source or contributor named is unknown, of another province, or does not fit the kind */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "funding-commitments-get_funding_commitment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                commitment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such pledge or appropriation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ledger-record_receipt": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiptCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalEntryRead"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; No such funding source; The funding source is inactive; The commitment belongs to another funding source */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ledger-list_journal_entries": {
+        parameters: {
+            query?: {
+                source_id?: string | null;
+                allocation_id?: string | null;
+                kind?: components["schemas"]["JournalEntryKind"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_JournalEntryRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ledger-get_journal_entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalEntryRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such journal entry */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ledger-reverse_journal_entry": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["funding_api__ledger__schemas__ReversalCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalEntryRead"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such journal entry */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This entry has already been reversed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; A reversal is not reversed: record the entry again instead; Reversing this entry would take an account below zero (reverse what depends on it first); The source does not have that much left to allocate; The funding line does not have that much left to disburse */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ledger-list_ledger_accounts": {
+        parameters: {
+            query?: {
+                source_id?: string | null;
+                allocation_id?: string | null;
+                kind?: components["schemas"]["LedgerAccountKind"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LedgerAccountRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "ledger-get_ledger_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerAccountRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such ledger account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "allocations-list_allocations": {
+        parameters: {
+            query?: {
+                source_id?: string | null;
+                support_case_id?: string | null;
+                project_id?: string | null;
+                target_kind?: components["schemas"]["AllocationTarget"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AllocationRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "allocations-create_allocation": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AllocationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationRead"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; No such funding source; The funding source is inactive; registry-api knows no such support case or housing project; The support case was withdrawn: nothing is allocated to it; The case or project lies in another province than the funding source; The source does not have that much left to allocate */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this request needs is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "allocations-get_allocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                allocation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such funding line */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "allocations-record_disbursement": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                allocation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisbursementCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalEntryRead"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such funding line */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The funding line does not have that much left to disburse */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "funding-lines-list_funding_lines": {
+        parameters: {
+            query?: {
+                support_case_id?: string | null;
+                project_id?: string | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FundingLineRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; Name exactly one of support_case_id and project_id */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports-get_capital_mobilisation": {
+        parameters: {
+            query?: {
+                /** @description Only this fiscal year. */
+                fiscal_year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapitalReport"];
+                };
+            };
+            /** @description Authentication required: no bearer token, or one that is expired, forged or not for us */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports-export_capital_mobilisation_csv": {
+        parameters: {
+            query?: {
+                /** @description Only this fiscal year. */
+                fiscal_year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required: no bearer token, or one that is expired, forged or not for us */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "reports-export_capital_mobilisation_xlsx": {
+        parameters: {
+            query?: {
+                /** @description Only this fiscal year. */
+                fiscal_year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required: no bearer token, or one that is expired, forged or not for us */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "vbsp-entrustments-list_entrustment_contracts": {
+        parameters: {
+            query?: {
+                province_code?: string | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ContractRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "vbsp-entrustments-create_entrustment_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The province already has an entrustment contract with this number */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The entrustment data is not consistent */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "vbsp-entrustments-get_entrustment_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such entrustment contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "vbsp-entrustments-amend_entrustment_contract": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such entrustment contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The entrustment data is not consistent */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "vbsp-entrustments-list_entrustment_transfers": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TransferRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such entrustment contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "vbsp-entrustments-record_entrustment_transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such entrustment contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The transfers would exceed the amount the contract entrusts; This contract already has a transfer under this decision */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The entrustment data is not consistent */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "vbsp-entrustments-list_utilisation_reports": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_UtilisationReportRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such entrustment contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "vbsp-entrustments-submit_utilisation_report": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UtilisationReportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilisationReportRead"];
+                };
+            };
+            /** @description This operation needs an Idempotency-Key header; The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such entrustment contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bank has already reported this period for this contract */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The entrustment data is not consistent; This Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "vbsp-entrustments-get_entrustment_summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractSummary"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such entrustment contract */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-fund-list_housing_fund_movements": {
+        parameters: {
+            query?: {
+                province_code?: string | null;
+                direction?: components["schemas"]["MovementDirection"] | null;
+                /** @description An inflow kind or outflow purpose. */
+                category?: string | null;
+                reference_status?: components["schemas"]["ReferenceStatus"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MovementRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-fund-record_housing_fund_movement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MovementCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovementRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The housing fund's balance would fall below zero */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The movement is not consistent */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-fund-reverse_housing_fund_movement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                movement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["funding_api__housing_fund__schemas__ReversalCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovementRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such housing fund movement */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This movement has already been reversed; A reversing movement cannot itself be reversed; record a new movement instead; The housing fund's balance would fall below zero */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The movement is not consistent */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-fund-get_housing_fund_movement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                movement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovementRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such housing fund movement */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-fund-get_housing_fund_balance": {
+        parameters: {
+            query: {
+                province_code: string;
+                as_of?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundBalance"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-fund-get_housing_fund_projection": {
+        parameters: {
+            query: {
+                province_code: string;
+                /** @description Years ahead. */
+                years?: number;
+                /** @description Complete past years averaged. */
+                basis_years?: number;
+                as_of?: string | null;
+                format?: components["schemas"]["ProjectionFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundProjection"];
+                    "text/csv; charset=utf-8": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-events-post_loan_event": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanEventCreate"];
+            };
+        };
+        responses: {
+            /** @description This bank event id was already recorded for the loan: nothing changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanEventReceipt"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bank's loan reference is already recorded for another borrower or province */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loans-list_loans": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["LoanStatus"] | null;
+                eligibility_status?: components["schemas"]["EligibilityStatus"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LoanRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loans-get_loan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such loan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loans-list_loan_events": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LoanEventRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such loan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-exceptions-list_loan_exceptions": {
+        parameters: {
+            query?: {
+                reason?: components["schemas"]["LoanExceptionReason"] | null;
+                status?: components["schemas"]["LoanExceptionStatus"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LoanExceptionRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-exceptions-get_loan_exception": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                exception_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanExceptionRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such loan exception */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-exceptions-resolve_loan_exception": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                exception_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanExceptionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanExceptionRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such loan exception */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The exception is already resolved or dismissed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-exceptions-dismiss_loan_exception": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                exception_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanExceptionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanExceptionRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such loan exception */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The exception is already resolved or dismissed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-reconciliations-list_loan_reconciliations": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LoanReconciliationSummary_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-reconciliations-post_loan_reconciliation": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanReconciliationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanReconciliationReport"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-reconciliations-get_loan_reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reconciliation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanReconciliationReport"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such loan reconciliation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-reference-list_loan_rates": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LoanRateRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-reference-list_loan_caps": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LoanCapRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "loan-reports-get_vbsp_loan_indicators": {
+        parameters: {
+            query: {
+                province_code: string;
+                year?: number | null;
+                format?: components["schemas"]["ReportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VbspIndicators"];
+                    "text/csv": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; The area is outside the ones you cover */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "platform-read_events": {
         parameters: {
             query?: {
@@ -812,6 +6765,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */
@@ -872,6 +6835,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditRecordRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */

@@ -1994,6 +1994,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/housing-reports/ministry-quarterly.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ministry Quarterly Csv
+         * @description The quarter's buyers and renters per project for the Ministry of Construction (Decree
+         *     94/2024/NĐ-CP): every contract signed in the quarter, then every resale bought by a person, of your
+         *     area, ordered by project. Carries the **full citizen IDs** of buyers and spouses (the Ministry
+         *     screens the national list for people already supported); each export is audited. UTF-8 with BOM,
+         *     semicolons. Province officers and auditors only.
+         */
+        get: operations["housing-reports-ministry_quarterly_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-reports/ministry-quarterly.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ministry Quarterly Xlsx
+         * @description The same list as ministry-quarterly.csv, as an Excel workbook (one sheet named by the quarter).
+         */
+        get: operations["housing-reports-ministry_quarterly_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-reports/published-yearly.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published Yearly Csv
+         * @description The year's list of buyers and renters to publish (Directive 34/CT-TTg; Decree 94/2024/NĐ-CP):
+         *     project, kind, name, birth year, **masked** citizen ID, commune of residence, date. No prices,
+         *     units or contract numbers. Audited. Province officers and auditors only.
+         */
+        get: operations["housing-reports-published_yearly_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing-reports/published-yearly.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published Yearly Xlsx
+         * @description The same list as published-yearly.csv, as an Excel workbook.
+         */
+        get: operations["housing-reports-published_yearly_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrity-signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Integrity Signals
+         * @description Findings for inspection, computed from the registry's data on each read, of your area, ordered
+         *     by `key` (stable per finding: `supported_twice:<person_id>`, `supported_twice:household:<id>`,
+         *     `ineligible_application:<application_id>`, `resale_within_lock:<resale_id>`,
+         *     `multiple_open_applications:<person_id>`). Kinds:
+         *
+         *     - `supported_twice`: a household with two or more supports the only-once rules count (live support
+         *       cases, sale / lease-purchase contracts, resales bought), or a person with two or more of them
+         *       in different households;
+         *     - `ineligible_application`: a submitted, eligible or allocated application whose latest evaluation
+         *       (a bank confirmation on or after the assessment, else the assessment) fails a rule;
+         *     - `resale_within_lock`: a resale inside the resale lock, or less than its years after signing,
+         *       whatever the buyer;
+         *     - `multiple_open_applications`: a person (applicant or spouse) on open applications at two or more
+         *       projects.
+         *
+         *     `evidence` holds ids, dates and rule codes only. Roles: service, inspector, province_officer,
+         *     auditor. An unknown `kind` is a 422.
+         */
+        get: operations["integrity-signals-list_integrity_signals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -2190,6 +2312,28 @@ export interface components {
             house_floor_area_m2?: number | string | null;
             /** House Occupants */
             house_occupants?: number | null;
+            /**
+             * Applicant Disabled
+             * @description Priority (HL2023 Art. 79): counts in the quota only with a disability_certificate evidence record covering the applicant.
+             * @default false
+             */
+            applicant_disabled: boolean;
+            /**
+             * Resettled
+             * @description Priority: resettled by buying or renting social housing; counts only with a resettlement_decision evidence record.
+             * @default false
+             */
+            resettled: boolean;
+            /**
+             * Lives In Official Housing
+             * @description HL2023 Art. 78(1) / Art. 45(1)(b)-(g), groups 7 and 8.
+             */
+            lives_in_official_housing?: boolean | null;
+            /**
+             * House Far From Work
+             * @description Resolution 201/2025/QH15 Art. 9(2) pilot: owns a house far from work.
+             */
+            house_far_from_work?: boolean | null;
             /** Note */
             note?: string | null;
         };
@@ -2230,6 +2374,14 @@ export interface components {
             house_floor_area_m2: number | string | null;
             /** House Occupants */
             house_occupants: number | null;
+            /** Applicant Disabled */
+            applicant_disabled: boolean;
+            /** Resettled */
+            resettled: boolean;
+            /** Lives In Official Housing */
+            lives_in_official_housing: boolean | null;
+            /** House Far From Work */
+            house_far_from_work: boolean | null;
             /** Submitted On */
             submitted_on: string | null;
             /** Assessed On */
@@ -2300,6 +2452,14 @@ export interface components {
             house_floor_area_m2: number | string | null;
             /** House Occupants */
             house_occupants: number | null;
+            /** Applicant Disabled */
+            applicant_disabled: boolean;
+            /** Resettled */
+            resettled: boolean;
+            /** Lives In Official Housing */
+            lives_in_official_housing: boolean | null;
+            /** House Far From Work */
+            house_far_from_work: boolean | null;
             /** Submitted On */
             submitted_on: string | null;
             /** Assessed On */
@@ -3309,7 +3469,7 @@ export interface components {
          * @description Circular 05/2024/TT-BXD forms as amended by Circular 32/2025/TT-BXD, and the other proofs.
          * @enum {string}
          */
-        EvidenceForm: "01" | "01a" | "02" | "03" | "04" | "05" | "merit_certificate" | "poverty_certificate";
+        EvidenceForm: "01" | "01a" | "02" | "03" | "04" | "05" | "merit_certificate" | "poverty_certificate" | "disability_certificate" | "resettlement_decision";
         /** EvidenceRead */
         EvidenceRead: {
             /**
@@ -3442,6 +3602,30 @@ export interface components {
             /** Phone */
             phone?: string | null;
         };
+        /**
+         * HistoryKind
+         * @description The support kinds, plus the contract kinds and `resale_purchase`.
+         * @enum {string}
+         */
+        HistoryKind: "new_build" | "repair" | "sale" | "lease_purchase" | "rent" | "resale_purchase";
+        /**
+         * HistoryOutcome
+         * @description Support case outcomes, plus `contracted` (a contract or resale in force) and `resold`.
+         * @enum {string}
+         */
+        HistoryOutcome: "in_progress" | "accepted" | "withdrawn" | "contracted" | "resold";
+        /**
+         * HistorySource
+         * @description What a support history row records.
+         * @enum {string}
+         */
+        HistorySource: "support_case" | "contract" | "resale";
+        /**
+         * HistoryStream
+         * @description The support streams, plus `social_housing` for contracts and resales.
+         * @enum {string}
+         */
+        HistoryStream: "merit" | "target_programme" | "campaign" | "socialization" | "social_housing";
         /** HouseholdCategoryCounts */
         HouseholdCategoryCounts: {
             boundaries: components["schemas"]["Boundaries"];
@@ -3916,6 +4100,42 @@ export interface components {
          * @enum {string}
          */
         ImportStatus: "queued" | "running" | "completed" | "rejected" | "failed";
+        /** IntegritySignalRead */
+        IntegritySignalRead: {
+            /**
+             * Key
+             * @description Stable and unique per finding, e.g. `supported_twice:<person_id>`.
+             */
+            key: string;
+            kind: components["schemas"]["SignalKind"];
+            /** Person Id */
+            person_id: string | null;
+            /** Household Id */
+            household_id: string | null;
+            /** Application Id */
+            application_id: string | null;
+            /** Contract Id */
+            contract_id: string | null;
+            /** Project Id */
+            project_id: string | null;
+            /** Province Code */
+            province_code: string;
+            /** Commune Code */
+            commune_code: string | null;
+            /**
+             * Observed At
+             * Format: date-time
+             * @description When the latest record behind the finding was written.
+             */
+            observed_at: string;
+            /**
+             * Evidence
+             * @description Ids, dates and rule codes; never citizen IDs or names.
+             */
+            evidence: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * Interval
          * @enum {string}
@@ -4213,6 +4433,16 @@ export interface components {
         Page_ImportRead_: {
             /** Items */
             items: components["schemas"]["ImportRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[IntegritySignalRead] */
+        Page_IntegritySignalRead_: {
+            /** Items */
+            items: components["schemas"]["IntegritySignalRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page.
@@ -5172,6 +5402,11 @@ export interface components {
              */
             closes_on: string;
         };
+        /**
+         * SignalKind
+         * @enum {string}
+         */
+        SignalKind: "supported_twice" | "ineligible_application" | "resale_within_lock" | "multiple_open_applications";
         /** StructureFacts */
         StructureFacts: {
             material: components["schemas"]["Material"];
@@ -5407,7 +5642,10 @@ export interface components {
             /** Note */
             note?: string | null;
         };
-        /** SupportHistoryRead */
+        /**
+         * SupportHistoryRead
+         * @description One support, contract or resale purchase; exactly one of the three references is set.
+         */
         SupportHistoryRead: {
             /**
              * Id
@@ -5419,23 +5657,36 @@ export interface components {
              * Format: uuid
              */
             household_id: string;
+            /** @description support_case, contract or resale. */
+            source: components["schemas"]["HistorySource"];
+            /** Support Case Id */
+            support_case_id: string | null;
             /**
-             * Support Case Id
-             * Format: uuid
+             * Contract Id
+             * @description The social housing contract (source contract).
              */
-            support_case_id: string;
+            contract_id: string | null;
+            /**
+             * Resale Event Id
+             * @description The resale bought (source resale).
+             */
+            resale_event_id: string | null;
             /**
              * Person Ids
-             * @description The household's members when the case was proposed.
+             * @description The household's members when the case was proposed; the persons on the contract's application; the buyer of a resale.
              */
             person_ids: string[];
-            stream: components["schemas"]["SupportStream"];
-            kind: components["schemas"]["SupportKind"];
-            /** Amount Vnd */
+            stream: components["schemas"]["HistoryStream"];
+            kind: components["schemas"]["HistoryKind"];
+            /**
+             * Amount Vnd
+             * @description The support amount, or the contract or resale price.
+             */
             amount_vnd: number;
             /**
              * Proposed On
              * Format: date
+             * @description Proposed on (case), signed on (contract), bought on (resale).
              */
             proposed_on: string;
             /** Started On */
@@ -5444,10 +5695,10 @@ export interface components {
             completed_on: string | null;
             /**
              * Ended On
-             * @description When the case was accepted or withdrawn.
+             * @description When the case was accepted or withdrawn, or the unit resold.
              */
             ended_on: string | null;
-            outcome: components["schemas"]["SupportOutcome"];
+            outcome: components["schemas"]["HistoryOutcome"];
             /** Province Code */
             province_code: string;
             /** Commune Code */
@@ -5458,11 +5709,6 @@ export interface components {
          * @enum {string}
          */
         SupportKind: "new_build" | "repair";
-        /**
-         * SupportOutcome
-         * @enum {string}
-         */
-        SupportOutcome: "in_progress" | "accepted" | "withdrawn";
         /** SupportRateRead */
         SupportRateRead: {
             /**
@@ -6107,6 +6353,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitResolutionRead"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */
@@ -9688,13 +9943,31 @@ export interface operations {
                     "text/csv": unknown;
                 };
             };
+            /** @description Authentication required: no bearer token, or one that is expired, forged or not for us */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9719,13 +9992,31 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
+            /** @description Authentication required: no bearer token, or one that is expired, forged or not for us */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -12163,7 +12454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The applicant already has an open application */
+            /** @description The project's sale information is not published (D100 Art. 38); The date is outside the project's published application window; The applicant already has an open application */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12173,7 +12464,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request is not valid; A person named in the application is not a member of the applicant's household; No stored beneficiary group with that clause is valid on that date */
+            /** @description The request is not valid; No such social housing project; The project does not offer units for this kind of application; A person named in the application is not a member of the applicant's household; No stored beneficiary group with that clause is valid on that date */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12445,7 +12736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed */
+            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed; The project's sale information is not published (D100 Art. 38); The date is outside the project's published application window */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12643,7 +12934,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed */
+            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed; The project's sale information is not published (D100 Art. 38); The date is outside the project's published application window */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12742,7 +13033,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed */
+            /** @description The application is draft: not allowed; The application is submitted: not allowed; The application is eligible: not allowed; The application is ineligible: not allowed; The application is allocated: not allowed; The application is withdrawn: not allowed; The project's sale information is not published (D100 Art. 38); The date is outside the project's published application window */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12940,6 +13231,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConfirmationRead"];
                 };
             };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Authentication required */
             401: {
                 headers: {
@@ -12988,6 +13288,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DetectionQueued"];
+                };
+            };
+            /** @description Authentication required: no bearer token, or one that is expired, forged or not for us */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role does not allow this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -13974,6 +14292,295 @@ export interface operations {
             };
         };
     };
+    "housing-reports-ministry_quarterly_csv": {
+        parameters: {
+            query: {
+                /** @description Calendar year, 2024 to this year. */
+                year: number;
+                quarter: number;
+                /** @description Only this project. */
+                project_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The report period is not a quarter or year the registry can report on */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-reports-ministry_quarterly_xlsx": {
+        parameters: {
+            query: {
+                /** @description Calendar year, 2024 to this year. */
+                year: number;
+                quarter: number;
+                /** @description Only this project. */
+                project_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The report period is not a quarter or year the registry can report on */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-reports-published_yearly_csv": {
+        parameters: {
+            query: {
+                /** @description Calendar year, 2024 to this year. */
+                year: number;
+                /** @description Only this project. */
+                project_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The report period is not a quarter or year the registry can report on */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "housing-reports-published_yearly_xlsx": {
+        parameters: {
+            query: {
+                /** @description Calendar year, 2024 to this year. */
+                year: number;
+                /** @description Only this project. */
+                project_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The report period is not a quarter or year the registry can report on */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "integrity-signals-list_integrity_signals": {
+        parameters: {
+            query?: {
+                /** @description Only this kind; all kinds if omitted. */
+                kind?: components["schemas"]["SignalKind"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_IntegritySignalRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "platform-read_events": {
         parameters: {
             query?: {
@@ -13995,6 +14602,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */
@@ -14055,6 +14672,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditRecordRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sample_service.models import AuditRecord, IdempotencyRecord, OutboxEvent, Widget
@@ -174,6 +174,25 @@ class TestAuditChain:
 
     async def test_officers_may_not_read_the_trail(self, client: httpx.AsyncClient, auth: Auth) -> None:
         assert (await client.get("/v1/audit", headers=auth(**OFFICER))).status_code == 403
+
+    async def test_a_row_naming_only_a_commune_is_not_shown_to_other_provinces(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        # Found by the authorization matrix: an export logged with a commune but no province was
+        # treated as system-wide and shown to every province's auditors.
+        await record_access(
+            db_session,
+            AuditRecord,
+            action="export",
+            resource_type="widget",
+            resource_id="-",
+            commune_code="98613",
+        )
+        await db_session.commit()
+        other = (await client.get("/v1/audit", headers=auth(roles=["auditor"], area_codes=["01"]))).json()
+        assert [i for i in other["items"] if i["commune_code"] == "98613"] == []
+        mine = (await client.get("/v1/audit", headers=auth(roles=["auditor"], area_codes=["98613"]))).json()
+        assert [i["action"] for i in mine["items"]] == ["export"]
 
     async def test_another_provinces_auditor_sees_nothing(
         self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
@@ -346,3 +365,71 @@ class TestManageCommands:
         lines = capsys.readouterr().out.strip().splitlines()
         assert '"sealed": 3' in lines[0]
         assert '"ok": true' in lines[1]
+
+
+class TestAuditTamperTrials:
+    """Issue 10 item 6: random tampering with sealed rows (update, delete, reorder, forged insert) is
+    detected every time. Each trial runs in a savepoint that is rolled back, on one sealed chain.
+    Not detectable without an external anchor of the chain head (documented in docs/reliability.md):
+    deleting the newest sealed rows, or appending a row whose hash the forger computed correctly."""
+
+    TRIALS = 200
+    CHAIN = 30
+
+    async def test_every_tampering_is_detected(
+        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+    ) -> None:
+        import random
+
+        for i in range(self.CHAIN):
+            await client.post("/v1/widgets", json=body(f"trial{i}"), headers=auth(**OFFICER))
+        sealed = await seal(db_session, AuditRecord)
+        assert sealed >= self.CHAIN
+        assert (await verify_chain(db_session, AuditRecord)).ok
+        rng = random.Random(10)  # reproducible
+        detected: dict[str, int] = {}
+        for trial in range(self.TRIALS):
+            kind = ("update", "delete", "reorder", "forged_insert")[trial % 4]
+            # Any sealed row but the newest (tail changes need the external anchor, see above).
+            seq = rng.randint(1, sealed - 1)
+            nested = await db_session.begin_nested()
+            if kind == "update":
+                column = rng.choice(["actor_subject", "action", "resource_id", "province_code"])
+                await db_session.execute(
+                    update(AuditRecord)
+                    .where(AuditRecord.chain_seq == seq)
+                    .values({column: f"{trial % 90 + 10}" if column == "province_code" else f"t{trial}"})
+                )
+            elif kind == "delete":
+                await db_session.execute(delete(AuditRecord).where(AuditRecord.chain_seq == seq))
+            elif kind == "reorder":
+                other = rng.choice([s for s in range(1, sealed + 1) if s != seq])
+                pair = {"a": seq, "b": other}
+                swap = "UPDATE audit_record SET chain_seq = -chain_seq WHERE chain_seq IN (:a, :b)"
+                await db_session.execute(text(swap), pair)
+                back = (
+                    "UPDATE audit_record SET chain_seq = CASE WHEN chain_seq = -CAST(:a AS bigint)"
+                    " THEN CAST(:b AS bigint) ELSE CAST(:a AS bigint) END"
+                )
+                await db_session.execute(text(back + " WHERE chain_seq < 0"), pair)
+            else:
+                # Make room at `seq` and slip in a copy of that row with its hashes (a plausible forgery).
+                row = (
+                    await db_session.execute(select(AuditRecord).where(AuditRecord.chain_seq == seq))
+                ).scalar_one()
+                await db_session.execute(
+                    text("UPDATE audit_record SET chain_seq = -(chain_seq + 1) WHERE chain_seq >= :s"),
+                    {"s": seq},
+                )
+                await db_session.execute(
+                    text("UPDATE audit_record SET chain_seq = -chain_seq WHERE chain_seq < 0")
+                )
+                values = {c.key: getattr(row, c.key) for c in AuditRecord.__table__.columns}
+                values.update(id=uuid.uuid4(), chain_seq=seq, resource_id="forged")
+                await db_session.execute(insert(AuditRecord).values(values))
+            report = await verify_chain(db_session, AuditRecord)
+            await nested.rollback()
+            assert not report.ok, f"trial {trial} ({kind} at {seq}) went unnoticed"
+            detected[kind] = detected.get(kind, 0) + 1
+        assert sum(detected.values()) == self.TRIALS
+        assert (await verify_chain(db_session, AuditRecord)).ok

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import event, func, insert, inspect, or_, select, text, tuple_, update
+from sqlalchemy import and_, event, func, insert, inspect, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -322,9 +322,11 @@ async def list_records(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> tuple[list[Any], str | None]:
-    """Newest first. Rows without an area (system-wide changes) are shown to province-level readers."""
+    """Newest first. Rows without an area (system-wide changes) are shown to province-level readers.
+    A row naming only a commune is not system-wide: only callers covering that commune see it."""
     area = scope.sql_filter(model.province_code, model.commune_code)  # type: ignore[arg-type]
-    stmt = select(model).where(or_(area, model.province_code.is_(None)) if scope.provinces else area)
+    system_wide = and_(model.province_code.is_(None), model.commune_code.is_(None))
+    stmt = select(model).where(or_(area, system_wide) if scope.provinces else area)
     if resource_type:
         stmt = stmt.where(model.resource_type == resource_type)
     if resource_id:

@@ -22,7 +22,7 @@ from servicekit.db.platform import PlatformModels
 from servicekit.observability import configure_logging
 from servicekit.settings import BaseServiceSettings
 from servicekit.tokens import JwksCache, TokenVerifier
-from servicekit.web.auth import get_principal
+from servicekit.web.auth import get_principal, publish_roles
 from servicekit.web.middleware import Metrics, RequestContextMiddleware
 from servicekit.web.platform import platform_router
 from servicekit.web.problems import install_error_handlers, problem_response
@@ -128,6 +128,7 @@ def create_service_app(
         app.include_router(
             platform_router(spec.platform), prefix="/v1", dependencies=[Depends(get_principal)]
         )
+    publish_roles(app)
     return app
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import iter_route_contexts
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from servicekit.context import current_principal
-from servicekit.errors import Forbidden, Unauthorized
+from servicekit.errors import PROBLEM_JSON, Forbidden, Unauthorized
 from servicekit.principal import ACTING_SUBJECT_HEADER, Principal
 from servicekit.tokens import TokenVerifier
 
@@ -43,7 +45,87 @@ def require_roles(*roles: str) -> Callable[..., Any]:
         raise Forbidden("Your role does not allow this action.")
 
     dependency.__name__ = "require_" + "_or_".join(sorted(allowed))
+    # Read by `declared_roles` to publish the operation's roles in the OpenAPI (`x-roles`).
+    setattr(dependency, ALLOWED_ROLES_ATTR, allowed)
     return dependency
+
+
+ALLOWED_ROLES_ATTR = "noxh_allowed_roles"
+ROLES_EXTENSION = "x-roles"
+
+
+def declared_roles(dependant: Dependant) -> frozenset[str] | None:
+    """The roles a route admits, from every `require_roles` in its dependency tree (their intersection,
+    as a caller must pass each); None when the route declares no role check."""
+    found: frozenset[str] | None = None
+    stack = [dependant]
+    while stack:
+        current = stack.pop()
+        roles = getattr(current.call, ALLOWED_ROLES_ATTR, None)
+        if isinstance(roles, frozenset):
+            found = roles if found is None else found & roles
+        stack.extend(current.dependencies)
+    return found
+
+
+_COMMON_ANSWERS = {
+    "401": "Authentication required: no bearer token, or one that is expired, forged or not for us",
+    "403": "Your role does not allow this action",
+    "400": "The Idempotency-Key header is not valid",
+}
+
+
+def document_common_answers(
+    schema: dict[str, Any], operation: dict[str, Any], *, roles: frozenset[str] | None
+) -> None:
+    """Answers the platform gives on any route, whether or not the route lists them: 401 where a token
+    is needed, 403 where roles are checked, 400 where an Idempotency-Key is read."""
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    headers = {p.get("name", "").lower() for p in operation.get("parameters", []) if p.get("in") == "header"}
+    wanted = []
+    if operation.get("security"):
+        wanted.append("401")
+    if roles is not None:
+        wanted.append("403")
+    if "idempotency-key" in headers:
+        wanted.append("400")
+    has_problem = "Problem" in schema.get("components", {}).get("schemas", {})
+    default_422 = responses.get("422", {}).get("content", {}).get("application/json", {})
+    if has_problem and default_422.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
+        # FastAPI's own 422 entry says application/json; the platform answers problem+json.
+        responses["422"]["content"] = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for status in wanted:
+        if status in responses:
+            continue
+        answer: dict[str, Any] = {"description": _COMMON_ANSWERS[status]}
+        if has_problem:
+            answer["content"] = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        responses[status] = answer
+
+
+def publish_roles(app: FastAPI) -> None:
+    """Make the app's OpenAPI list, per operation, the roles it admits (`x-roles`, sorted names)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()
+        paths: dict[str, Any] = schema.get("paths", {})
+        for context in iter_route_contexts(app.routes):
+            dependant = getattr(context, "dependant", None)
+            operations = paths.get(getattr(context, "path_format", None) or "")
+            if not isinstance(dependant, Dependant) or operations is None:
+                continue
+            roles = declared_roles(dependant)
+            for method in getattr(context, "methods", None) or ():
+                operation = operations.get(method.lower())
+                if operation is None:
+                    continue
+                if roles is not None:
+                    operation[ROLES_EXTENSION] = sorted(roles)
+                document_common_answers(schema, operation, roles=roles)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def require_scopes(*scopes: str) -> Callable[..., Any]:

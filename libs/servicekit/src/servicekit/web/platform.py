@@ -13,7 +13,7 @@ from servicekit.audit import ChainReport, list_records, verify_chain
 from servicekit.db.platform import PlatformModels
 from servicekit.errors import Forbidden, error_responses
 from servicekit.outbox import EventPage, read_feed
-from servicekit.pagination import MAX_LIMIT, Page
+from servicekit.pagination import MAX_LIMIT, InvalidCursor, Page
 from servicekit.principal import Principal, Role
 from servicekit.web.auth import require_roles
 from servicekit.web.params import Pagination
@@ -54,7 +54,7 @@ class ChainReportRead(BaseModel):
 def platform_router(models: PlatformModels) -> APIRouter:
     router = APIRouter(tags=["platform"])
 
-    @router.get("/events", response_model=EventPage, responses=error_responses())
+    @router.get("/events", response_model=EventPage, responses=error_responses(InvalidCursor))
     async def read_events(
         session: SessionDep,
         principal: EventReader,
@@ -74,7 +74,7 @@ def platform_router(models: PlatformModels) -> APIRouter:
             session, models.outbox, after=after, limit=limit, scope=principal.area, types=type
         )
 
-    @router.get("/audit", response_model=Page[AuditRecordRead], responses=error_responses())
+    @router.get("/audit", response_model=Page[AuditRecordRead], responses=error_responses(InvalidCursor))
     async def read_audit(
         session: SessionDep,
         principal: AuditReader,

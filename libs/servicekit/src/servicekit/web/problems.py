@@ -9,6 +9,7 @@ from http import HTTPStatus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -64,6 +65,10 @@ def validation_field_errors(exc: RequestValidationError) -> list[FieldError]:
     ]
 
 
+# PostgreSQL's message for a NUL character in text.
+NUL_REFUSED = 'invalid byte sequence for encoding "UTF8": 0x00'
+# FastAPI's detail when a body cannot be decoded at all (not UTF-8, not JSON).
+BODY_PARSE_ERROR = "There was an error parsing the body"
 _STATUS_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -115,6 +120,18 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         status = exc.status_code
+        if status == 400 and exc.detail == BODY_PARSE_ERROR:
+            # A body that is not even text (FastAPI's own 400) is as invalid as malformed JSON: 422.
+            return problem_response(
+                request,
+                status=422,
+                code=Unprocessable.code,
+                title=Unprocessable.title,
+                detail="The body is not valid JSON.",
+                errors=[
+                    FieldError(pointer="/body", code="json_invalid", message="The body is not valid JSON.")
+                ],
+            )
         code = _STATUS_CODES.get(status, "http_error")
         title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
@@ -149,8 +166,22 @@ def install_error_handlers(app: FastAPI) -> None:
             type_uri=PreconditionFailed.type_uri(),
         )
 
+    async def database_error(request: Request, exc: Exception) -> JSONResponse:
+        # Found by Schemathesis: text with a NUL character (U+0000) reaches PostgreSQL, which refuses
+        # it ("invalid byte sequence for encoding UTF8: 0x00"). That is the client's input: 422.
+        if NUL_REFUSED in str(getattr(exc, "orig", "")):
+            return problem_response(
+                request,
+                status=422,
+                code=Unprocessable.code,
+                title=Unprocessable.title,
+                detail="Text must not contain the NUL character (U+0000).",
+            )
+        return await unexpected_error(request, exc)
+
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(StaleDataError, stale_row)
+    app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected_error)

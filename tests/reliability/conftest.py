@@ -1,0 +1,8 @@
+"""The reliability suite: helpers live next to the tests (`reliability_matrix.py`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))

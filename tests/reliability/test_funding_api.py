@@ -1,0 +1,8 @@
+"""funding-api: the authorization matrix and unknown-field checks over every operation of its OpenAPI."""
+
+from __future__ import annotations
+
+from reliability_matrix import Service, install
+
+SERVICE = Service(name="funding-api", folder="funding-api", package="funding_api")
+install(globals(), SERVICE)

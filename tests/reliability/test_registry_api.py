@@ -1,0 +1,8 @@
+"""registry-api: the authorization matrix and unknown-field checks over every operation of its OpenAPI."""
+
+from __future__ import annotations
+
+from reliability_matrix import Service, install
+
+SERVICE = Service(name="registry-api", folder="registry-api", package="registry_api")
+install(globals(), SERVICE)
