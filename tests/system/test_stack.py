@@ -390,3 +390,289 @@ def test_a_service_calls_another_with_its_own_token(stack: Stack) -> None:
         verification = client.get("/api/inspection/v1/audit/verification", headers=auditor)
         assert verification.status_code == 200
         assert verification.json()["ok"] is True
+
+
+# ======================================================================================================
+# Reliability (issue 10, item 3): bad tokens through the gateway -> 401 problem at every service.
+# Tokens are forged from a real officer token: its claims re-signed with the issuer's own key (so only
+# the one property under test is wrong), with a key the issuer never published, with no signature
+# (`alg: none`), or HS256 keyed with the published RSA public key (algorithm confusion).
+# ======================================================================================================
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _issuer_key(stack: Stack) -> tuple[str, Any]:
+    """The dev issuer's current signing key (kid, private key) from the stack's data folder."""
+    from cryptography.hazmat.primitives import serialization
+
+    index = next(stack.data_dir.rglob("keys.json"))
+    entries = json.loads(index.read_text())
+    entries = entries.get("keys", entries) if isinstance(entries, dict) else entries
+    current = [e for e in entries if not e.get("retired_at")][-1]
+    pem = (index.parent / f"{current['kid']}.pem").read_bytes()
+    return current["kid"], serialization.load_pem_private_key(pem, None)
+
+
+def _forged_tokens(stack: Stack, officer_token: str) -> dict[str, str]:
+    import jwt
+    from cryptography.hazmat.primitives import hashes, hmac, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    claims = jwt.decode(officer_token, options={"verify_signature": False})
+    kid, key = _issuer_key(stack)
+    now = int(time.time())
+
+    def signed(**changes: Any) -> str:
+        return jwt.encode({**claims, **changes}, key, algorithm="RS256", headers={"kid": kid})
+
+    rogue = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
+    payload = _b64url(json.dumps(claims).encode())
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    mac = hmac.HMAC(public_pem, hashes.SHA256())
+    mac.update(f"{header}.{payload}".encode())
+    unsigned_header = _b64url(json.dumps({"alg": "none", "typ": "JWT", "kid": kid}).encode())
+    return {
+        "expired": signed(iat=now - 7200, exp=now - 3600),
+        "wrong audience": signed(aud="some-other-api"),
+        "wrong issuer": signed(iss="https://evil.example/auth"),
+        "alg none": f"{unsigned_header}.{payload}.",
+        "key not in the JWKS": jwt.encode(claims, rogue, algorithm="RS256", headers={"kid": kid}),
+        "unknown kid": jwt.encode(claims, rogue, algorithm="RS256", headers={"kid": "rogue-kid"}),
+        "HS256 keyed with the public key": f"{header}.{payload}.{_b64url(mac.finalize())}",
+    }
+
+
+def test_reliability_a_resigned_twin_of_a_real_token_passes(stack: Stack, officer_token: str) -> None:
+    # Guards the forgery itself: re-signing unchanged claims with the issuer's key must still pass.
+    import jwt
+
+    kid, key = _issuer_key(stack)
+    claims = jwt.decode(officer_token, options={"verify_signature": False})
+    twin = jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+    with stack.client() as client:
+        for path in RESOURCES.values():
+            assert client.get(path, headers={"Authorization": f"Bearer {twin}"}).status_code == 200
+
+
+def test_reliability_bad_tokens_are_401_problem_at_every_service(stack: Stack, officer_token: str) -> None:
+    failures = []
+    with stack.client() as client:
+        for case, forged in _forged_tokens(stack, officer_token).items():
+            for service, path in RESOURCES.items():
+                response = client.get(path, headers={"Authorization": f"Bearer {forged}"})
+                if response.status_code != 401 or not response.headers.get("content-type", "").startswith(
+                    PROBLEM_JSON
+                ):
+                    failures.append(f"{case} at {service}: {response.status_code} {response.text[:200]}")
+                elif response.json().get("code") != "unauthorized":
+                    failures.append(f"{case} at {service}: code {response.json().get('code')}")
+    assert not failures, "\n".join(failures)
+
+
+def test_reliability_a_token_for_one_service_is_refused_by_another(stack: Stack) -> None:
+    seed = dev_secrets.load_secrets(stack.data_dir / "secrets.env")[dev_secrets.ISSUER_SEED_SECRET]
+    with stack.client() as client:
+        issued = client.post(
+            "/auth/token",
+            data={"grant_type": "client_credentials", "audience": "registry-api"},
+            auth=("partner-demo", client_secret(seed, "partner-demo")),
+        )
+        assert issued.status_code == 200, issued.text
+        token = issued.json()["access_token"]
+        response = client.get(RESOURCES["funding-api"], headers={"Authorization": f"Bearer {token}"})
+    _assert_problem(response, 401, "unauthorized")
+
+
+def _issuer_cli(stack: Stack, *args: str) -> None:
+    """The operator's way to disable a client (the issuer's admin API is not exposed by the gateway)."""
+    seed = dev_secrets.load_secrets(stack.data_dir / "secrets.env")[dev_secrets.ISSUER_SEED_SECRET]
+    env = {
+        **stack.env,
+        "DEV_ISSUER_ENV": "dev",
+        "DEV_ISSUER_DATA_DIR": str(stack.data_dir / "issuer"),
+        "DEV_ISSUER_SEED_SECRET": seed,
+        "DEV_ISSUER_ISSUER_URL": stack.base_url + "/auth",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "dev_issuer.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_reliability_a_disabled_client_gets_no_token(stack: Stack) -> None:
+    seed = dev_secrets.load_secrets(stack.data_dir / "secrets.env")[dev_secrets.ISSUER_SEED_SECRET]
+    credentials = ("partner-demo", client_secret(seed, "partner-demo"))
+    grant = {"grant_type": "client_credentials", "audience": "registry-api"}
+    with stack.client() as client:
+        _issuer_cli(stack, "disable-client", "partner-demo")
+        try:
+            refused = client.post("/auth/token", data=grant, auth=credentials)
+            assert refused.status_code == 401, refused.text
+            assert "access_token" not in refused.text
+        finally:
+            _issuer_cli(stack, "enable-client", "partner-demo")
+        assert client.post("/auth/token", data=grant, auth=credentials).status_code == 200
+
+
+# ------------------------------------------------------------------ the services working together
+# Each flow below crosses services for real (their own client-credentials tokens, no stubs), reached
+# through the gateway as the people and the bank would reach them.
+
+
+def _bank_token(stack: Stack) -> str:
+    seed = dev_secrets.load_secrets(stack.data_dir / "secrets.env")[dev_secrets.ISSUER_SEED_SECRET]
+    with stack.client() as client:
+        issued = client.post(
+            "/auth/token",
+            data={"grant_type": "client_credentials", "audience": "funding-api"},
+            auth=("vbsp-loan-system", client_secret(seed, "vbsp-loan-system")),
+        )
+    assert issued.status_code == 200, issued.text
+    token: str = issued.json()["access_token"]
+    return token
+
+
+def _wait_for(fetch: Any, done: Any, timeout_s: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = fetch()
+        if done(value):
+            return value
+        assert time.monotonic() < deadline, f"not done within {timeout_s:.0f} s: {value}"
+        time.sleep(0.5)
+
+
+def test_funding_allocates_to_a_registry_case_and_registry_shows_the_line(stack: Stack) -> None:
+    """funding-api checks the case with registry-api; registry-api shows the line funding-api owns."""
+    with stack.client() as client:
+        province = {"Authorization": f"Bearer {_pkce_login(client, 'so.xaydung')}"}
+        finance = {"Authorization": f"Bearer {_pkce_login(client, 'taichinh')}"}
+        cases = client.get("/api/registry/v1/support-cases", params={"status": "approved"}, headers=province)
+        assert cases.status_code == 200, cases.text
+        case = cases.json()["items"][0]
+        sources = client.get("/api/funding/v1/funding-sources", headers=finance)
+        assert sources.status_code == 200, sources.text
+        source = next(s for s in sources.json()["items"] if s["province_code"] == "31")
+        receipt = client.post(
+            "/api/funding/v1/ledger/receipts",
+            json={"source_id": source["id"], "amount_vnd": 500_000_000, "received_on": "2026-11-02"},
+            headers=finance,
+        )
+        assert receipt.status_code == 201, receipt.text
+        allocation = {
+            "source_id": source["id"],
+            "target_kind": "support_case",
+            "support_case_id": case["id"],
+            "amount_vnd": 12_345_000,
+            "decision_number": "999/QĐ-UBND",
+            "decision_date": "2026-11-03",
+        }
+        created = client.post("/api/funding/v1/allocations", json=allocation, headers=finance)
+        assert created.status_code == 201, created.text
+
+        detail = client.get(f"/api/registry/v1/support-cases/{case['id']}", headers=province)
+        assert detail.status_code == 200, detail.text
+        assert detail.json()["funding_status"] == "available"
+        assert 12_345_000 in [line["amount_vnd"] for line in detail.json()["funding_lines"]]
+
+        # A case registry-api does not know is refused, and nothing is allocated.
+        unknown = client.post(
+            "/api/funding/v1/allocations",
+            json={**allocation, "support_case_id": str(uuid.uuid4())},
+            headers=finance,
+        )
+        assert unknown.status_code == 422, unknown.text
+        assert unknown.headers["content-type"].startswith(PROBLEM_JSON)
+
+
+def test_a_bank_event_for_an_unknown_borrower_reaches_the_exception_queue_and_a_flag(stack: Stack) -> None:
+    """The bank -> funding-api (registry-api confirms the borrower) -> inspection-api's profiteering job."""
+    bank = {"Authorization": f"Bearer {_bank_token(stack)}"}
+    loan_ref = "SYS-" + uuid.uuid4().hex[:10].upper()
+    event = {
+        "event_id": loan_ref + "-1",
+        "loan_ref": loan_ref,
+        "sequence": 1,
+        "occurred_at": "2026-11-20T09:00:00+07:00",
+        "type": "application_received",
+        "borrower_citizen_id": "0" + str(secrets.randbelow(10**11)).zfill(11),
+        "purpose": "buy",
+        "province_code": "31",
+        "commune_code": "10525",
+        "contract_value_vnd": 900_000_000,
+    }
+    with stack.client() as client:
+        key = {"Idempotency-Key": str(uuid.uuid4())}
+        posted = client.post("/api/funding/v1/loan-events", json=event, headers={**bank, **key})
+        assert posted.status_code in (200, 201), posted.text
+        again = client.post("/api/funding/v1/loan-events", json=event, headers={**bank, **key})
+        assert again.status_code == posted.status_code
+        assert again.json() == posted.json()  # the same answer, replayed
+        loan_id = posted.json()["loan_id"]
+        # The bank cannot read the ledger nor the queue.
+        assert client.get("/api/funding/v1/ledger/accounts", headers=bank).status_code == 403
+        assert client.get("/api/funding/v1/loan-exceptions", headers=bank).status_code == 403
+
+        finance = {"Authorization": f"Bearer {_pkce_login(client, 'taichinh')}"}
+
+        def exceptions() -> list[dict[str, Any]]:
+            page = client.get(
+                "/api/funding/v1/loan-exceptions", params={"reason": "unknown_borrower"}, headers=finance
+            )
+            assert page.status_code == 200, page.text
+            return [e for e in page.json()["items"] if e["loan_id"] == loan_id]
+
+        _wait_for(exceptions, bool)
+
+        inspector = {"Authorization": f"Bearer {_pkce_login(client, 'thanhtra')}"}
+        run = client.post("/api/inspection/v1/profiteering-runs", headers=inspector)
+        assert run.status_code == 202, run.text
+
+        def finished() -> dict[str, Any]:
+            got = client.get(f"/api/inspection/v1/profiteering-runs/{run.json()['id']}", headers=inspector)
+            assert got.status_code == 200, got.text
+            body: dict[str, Any] = got.json()
+            return body
+
+        done = _wait_for(finished, lambda r: r["status"] in ("succeeded", "delayed", "failed"), 120)
+        assert done["status"] == "succeeded", done
+
+        def flags() -> list[dict[str, Any]]:
+            page = client.get(
+                "/api/inspection/v1/profiteering-flags",
+                params={"kind": "loan_unknown_borrower", "limit": 100},
+                headers=inspector,
+            )
+            assert page.status_code == 200, page.text
+            return [f for f in page.json()["items"] if loan_id in json.dumps(f)]
+
+        assert flags(), "the unknown borrower's loan raised no flag"
+        # Registry-api's signals came through too: the demo's resale inside the five-year lock.
+        resale = client.get(
+            "/api/inspection/v1/profiteering-flags", params={"kind": "resale_within_lock"}, headers=inspector
+        )
+        assert resale.status_code == 200, resale.text
+        assert resale.json()["items"], "registry-api's resale inside the lock raised no flag"
+        # Running again raises nothing twice.
+        rerun = client.post("/api/inspection/v1/profiteering-runs", headers=inspector)
+        again_done = _wait_for(
+            lambda: client.get(
+                f"/api/inspection/v1/profiteering-runs/{rerun.json()['id']}", headers=inspector
+            ).json(),
+            lambda r: r["status"] in ("succeeded", "delayed", "failed"),
+            120,
+        )
+        assert again_done["status"] == "succeeded", again_done
+        assert again_done["flags_raised"] == 0
+        assert len(flags()) == 1
