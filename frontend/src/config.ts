@@ -6,6 +6,16 @@ export interface AppConfig {
   scope: string;
   /** Each service's prefix under the gateway (the `servers` of its openapi.json). */
   apiBase: { registry: string; funding: string; inspection: string };
+  /** The dashboard's map. No base tiles and no commune shapes ship with the app: both are set per
+   * deployment (a tile server of the province's network, a GeoJSON of the communes whose features
+   * carry the commune `code`); without them the map shows an empty frame and the counts table. */
+  map: {
+    tileUrl: string | null;
+    tileAttribution: string;
+    communesUrl: string | null;
+    center: [number, number];
+    zoom: number;
+  };
 }
 
 export function loadConfig(origin: string = window.location.origin): AppConfig {
@@ -19,6 +29,14 @@ export function loadConfig(origin: string = window.location.origin): AppConfig {
       registry: `${origin}/api/registry`,
       funding: `${origin}/api/funding`,
       inspection: `${origin}/api/inspection`,
+    },
+    map: {
+      tileUrl: (env.VITE_MAP_TILE_URL as string | undefined) || null,
+      tileAttribution: (env.VITE_MAP_TILE_ATTRIBUTION as string | undefined) ?? "",
+      communesUrl: (env.VITE_MAP_COMMUNES_URL as string | undefined) || null,
+      // The view opens over Hải Phòng (a display setting, not data).
+      center: [20.86, 106.5],
+      zoom: 9,
     },
   };
 }

@@ -7,6 +7,7 @@ import { createAppRouter } from "@/app/router";
 import { AccessStore } from "@/auth/access";
 import { DraftStore } from "@/auth/drafts";
 import { AuthSession } from "@/auth/session";
+import { createTabChannel } from "@/auth/tabs";
 import { loadConfig } from "@/config";
 import { createI18n, currentLanguage } from "@/i18n";
 
@@ -20,6 +21,8 @@ const session = new AuthSession({
   storage: window.sessionStorage,
   drafts,
   language: () => currentLanguage(i18n),
+  // The other tabs of this browser share renewals and the sign-out (auth/tabs.ts).
+  tabs: createTabChannel(),
 });
 const access = new AccessStore();
 const api = createApi(config, session);

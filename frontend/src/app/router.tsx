@@ -1,14 +1,26 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { createRoute, createRouter } from "@tanstack/react-router";
 import { adminUnitsRoutes } from "@/features/admin-units/routes";
+import { dashboardSearchSchema } from "@/features/dashboard/search";
+import { duplicatesRoutes } from "@/features/duplicates/routes";
+import { financeRoutes } from "@/features/finance/routes";
 import { fundingSourcesRoutes } from "@/features/funding-sources/routes";
 import { HomePage } from "@/features/home/HomePage";
 import { householdsRoutes } from "@/features/households/routes";
+import { importsRoutes } from "@/features/imports/routes";
+import { inspectionRoutes } from "@/features/inspection/routes";
 import { landUsePlansRoutes } from "@/features/land-use-plans/routes";
+import { projectsRoutes } from "@/features/projects/routes";
+import { reviewsRoutes } from "@/features/reviews/routes";
 import { supportCasesRoutes } from "@/features/support-cases/routes";
 import { rootRoute } from "./rootRoute";
 
-const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: "/", component: HomePage });
+const homeRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/",
+  validateSearch: dashboardSearchSchema,
+  component: HomePage,
+});
 // The login comes back here; main.tsx has finished it and moved on before the first render.
 const callbackRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -24,6 +36,12 @@ export const routeTree = rootRoute.addChildren([
   ...landUsePlansRoutes,
   ...householdsRoutes,
   ...supportCasesRoutes,
+  ...reviewsRoutes,
+  ...projectsRoutes,
+  ...duplicatesRoutes,
+  ...importsRoutes,
+  ...financeRoutes,
+  ...inspectionRoutes,
 ]);
 
 /** Plain query strings (?parent_code=01&page=2): every value stays a string (codes keep their leading

@@ -1,16 +1,50 @@
 /** Every domain's screens, in menu order. A new domain adds its `screen.tsx` here and its routes in
  * router.tsx. */
 import { adminUnitsScreen } from "@/features/admin-units/screen";
+import { duplicatesScreen } from "@/features/duplicates/screen";
+import {
+  allocationsScreen,
+  financeReportsScreen,
+  housingFundScreen,
+  ledgerScreen,
+  loanExceptionsScreen,
+  loansScreen,
+} from "@/features/finance/screen";
 import { fundingSourcesScreen } from "@/features/funding-sources/screen";
 import { householdsScreen } from "@/features/households/screen";
+import { importsScreen } from "@/features/imports/screen";
+import {
+  casesScreen,
+  commercialProjectsScreen,
+  flagsScreen,
+  obligationsScreen,
+} from "@/features/inspection/screen";
 import { landUsePlansScreen } from "@/features/land-use-plans/screen";
+import { applicationsScreen, projectsScreen, roundsScreen } from "@/features/projects/screen";
+import { reviewsScreen } from "@/features/reviews/screen";
 import { supportCasesScreen } from "@/features/support-cases/screen";
 import type { Screen } from "./screen";
 
 export const SCREENS: readonly Screen[] = [
   householdsScreen,
+  reviewsScreen,
   supportCasesScreen,
+  projectsScreen,
+  applicationsScreen,
+  roundsScreen,
+  duplicatesScreen,
+  importsScreen,
   adminUnitsScreen,
   fundingSourcesScreen,
+  allocationsScreen,
+  ledgerScreen,
+  loansScreen,
+  loanExceptionsScreen,
+  housingFundScreen,
+  financeReportsScreen,
   landUsePlansScreen,
+  flagsScreen,
+  casesScreen,
+  obligationsScreen,
+  commercialProjectsScreen,
 ];

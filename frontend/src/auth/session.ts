@@ -15,6 +15,7 @@ import {
   refreshTokens,
   type TokenResponse,
 } from "./oidc";
+import type { TabChannel, TabMessage } from "./tabs";
 
 export const CALLBACK_PATH = "/callback";
 const REFRESH_KEY = "noxh.auth.refresh";
@@ -23,6 +24,8 @@ const PENDING_KEY = "noxh.auth.pending";
 const RENEW_MARGIN_S = 60;
 /** A renewal that failed for want of network is tried again this often while the token lasts. */
 const RETRY_DELAY_MS = 15_000;
+/** A new tab waits this long for an open tab to hand over the session before showing "sign in". */
+const JOIN_WAIT_MS = 300;
 
 export type SessionStatus = "loading" | "anonymous" | "authenticated" | "expired";
 
@@ -44,6 +47,8 @@ export interface SessionOptions {
   navigate?: (url: string) => void;
   now?: () => number;
   language?: () => string;
+  /** The other tabs of this browser (see tabs.ts); none: this tab's session is its own. */
+  tabs?: TabChannel | null;
 }
 
 interface Pending {
@@ -73,12 +78,75 @@ export class AuthSession {
   private readonly navigate: (url: string) => void;
   private readonly now: () => number;
   private readonly origin: string;
+  private readonly tabs: TabChannel | null;
 
   constructor(private readonly options: SessionOptions) {
     this.fetchFn = options.fetch ?? ((...args) => fetch(...args));
     this.navigate = options.navigate ?? ((url) => window.location.assign(url));
     this.now = options.now ?? (() => Date.now());
     this.origin = options.origin ?? window.location.origin;
+    this.tabs = options.tabs ?? null;
+    this.tabs?.subscribe(this.onTabMessage);
+  }
+
+  // ------------------------------------------------------------------ other tabs
+
+  private readonly onTabMessage = (message: TabMessage): void => {
+    if (message.type === "hello") {
+      // A new tab asks for the session: hand over the current tokens (never a stale one).
+      if (this.state.status === "authenticated" && this.accessToken && this.now() < this.expiresAt - 5_000) {
+        this.tabs?.post({ type: "tokens", tokens: this.currentTokens() });
+      }
+      return;
+    }
+    if (message.type === "signed-out") {
+      if (this.state.status === "anonymous") return;
+      this.clearTokens();
+      this.options.drafts.clearAll();
+      this.set({ status: "anonymous", user: null, error: "signed_out_elsewhere" });
+      return;
+    }
+    // Another tab renewed (or signed in): take its tokens, unless this tab is someone else's session.
+    let subject: string;
+    try {
+      subject = userFromAccessToken(message.tokens.access_token).subject;
+    } catch {
+      return;
+    }
+    const mine = this.state.user?.subject;
+    if (this.state.status === "authenticated" && mine && mine !== subject) return;
+    this.accept(message.tokens, false);
+  };
+
+  private currentTokens(): TokenResponse {
+    const refresh = this.options.storage.getItem(REFRESH_KEY);
+    return {
+      access_token: this.accessToken ?? "",
+      token_type: "Bearer",
+      expires_in: Math.max(1, Math.floor((this.expiresAt - this.now()) / 1000)),
+      ...(refresh ? { refresh_token: refresh } : {}),
+      ...(this.idToken ? { id_token: this.idToken } : {}),
+    };
+  }
+
+  /** Ask the open tabs for their session; true when one handed it over in time. */
+  private async join(): Promise<boolean> {
+    if (!this.tabs?.sharesTokens) return false;
+    const joined = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        resolve(false);
+      }, JOIN_WAIT_MS);
+      const unsubscribe = this.subscribe(() => {
+        if (this.state.status === "authenticated") {
+          clearTimeout(timer);
+          unsubscribe();
+          resolve(true);
+        }
+      });
+    });
+    this.tabs.post({ type: "hello" });
+    return joined;
   }
 
   // ------------------------------------------------------------------ React's external store
@@ -135,6 +203,7 @@ export class AuthSession {
         return null;
       }
     }
+    if (await this.join()) return null;
     this.set({ status: "anonymous", user: null, error: null });
     return null;
   }
@@ -198,6 +267,7 @@ export class AuthSession {
   async logout(): Promise<void> {
     const idToken = this.idToken ?? undefined;
     this.clearTokens();
+    this.tabs?.post({ type: "signed-out" });
     this.options.drafts.clearAll();
     this.set({ status: "anonymous", user: null, error: null });
     const home = `${this.origin}/`;
@@ -235,6 +305,17 @@ export class AuthSession {
   }
 
   private async doRenew(): Promise<void> {
+    const before = this.options.storage.getItem(REFRESH_KEY);
+    if (!this.tabs) return this.renewNow();
+    // One tab at a time: a tab that waited finds the tokens another tab renewed meanwhile.
+    return this.tabs.exclusive(async () => {
+      const current = this.options.storage.getItem(REFRESH_KEY);
+      if (current && current !== before && this.accessToken && this.now() < this.expiresAt - 5_000) return;
+      await this.renewNow();
+    });
+  }
+
+  private async renewNow(): Promise<void> {
     const refreshToken = this.options.storage.getItem(REFRESH_KEY);
     if (!refreshToken) {
       this.expire();
@@ -270,7 +351,7 @@ export class AuthSession {
     this.set({ status: "expired", error: reason });
   }
 
-  private accept(tokens: TokenResponse): void {
+  private accept(tokens: TokenResponse, share = true): void {
     const user = userFromAccessToken(tokens.access_token);
     this.accessToken = tokens.access_token;
     if (tokens.id_token) this.idToken = tokens.id_token;
@@ -280,6 +361,7 @@ export class AuthSession {
     const marginS = Math.min(RENEW_MARGIN_S, lifetimeS / 4);
     this.schedule(Math.max(0, (lifetimeS - marginS) * 1000));
     this.set({ status: "authenticated", user, error: null });
+    if (share) this.tabs?.post({ type: "tokens", tokens });
   }
 
   private schedule(delayMs: number): void {

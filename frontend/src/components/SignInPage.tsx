@@ -38,6 +38,8 @@ export function SignInPage({ error }: { error: string | null }) {
         <Typography.Paragraph type="secondary">{t("auth.welcomeText")}</Typography.Paragraph>
         {failed || error === "network" ? (
           <Alert type="error" showIcon title={t("auth.unreachable")} style={{ marginBottom: 16 }} />
+        ) : error === "signed_out_elsewhere" ? (
+          <Alert type="info" showIcon title={t("auth.signedOutElsewhere")} style={{ marginBottom: 16 }} />
         ) : error ? (
           <Alert type="warning" showIcon title={t("auth.failed")} style={{ marginBottom: 16 }} />
         ) : null}

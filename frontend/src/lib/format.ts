@@ -19,3 +19,11 @@ export function formatNumber(value: number | null | undefined, language: string)
   if (value === null || value === undefined) return "";
   return new Intl.NumberFormat(language === "en" ? locales.en : locales.vi).format(value);
 }
+
+/** Counts are exact up to 10,000 and estimated above (decision 5): above, "10.000+" ("10,000+"). */
+export const COUNT_CAP = 10_000;
+
+export function formatBoundedCount(value: number, language: string, exact = value < COUNT_CAP): string {
+  if (exact) return formatNumber(value, language);
+  return `${formatNumber(COUNT_CAP, language)}+`;
+}

@@ -33,3 +33,6 @@ if (!("ResizeObserver" in window)) {
   }
   (window as unknown as { ResizeObserver: unknown }).ResizeObserver = ResizeObserverStub;
 }
+
+// jsdom has no canvas; ECharts (measuring text) copes with no context, without jsdom's warning.
+HTMLCanvasElement.prototype.getContext = (() => null) as unknown as HTMLCanvasElement["getContext"];

@@ -4,8 +4,9 @@ import { useTranslation } from "react-i18next";
 import { useVisibleScreens } from "@/app/AppLayout";
 import { useUser } from "@/app/services";
 import { useAreaNames } from "@/features/admin-units/queries";
+import { Dashboard } from "@/features/dashboard/Dashboard";
 
-/** The dashboard placeholder: who you are, where you work, and what you can open. */
+/** Home: who you are, where you work, the dashboard of your area, and what you can open. */
 export function HomePage() {
   const { t } = useTranslation();
   const user = useUser();
@@ -37,6 +38,7 @@ export function HomePage() {
           </Descriptions.Item>
         </Descriptions>
       </Card>
+      <Dashboard />
       <Typography.Title level={4}>{t("home.screens")}</Typography.Title>
       {screens.length === 0 ? (
         <Empty description={t("home.noScreens")} />

@@ -156,11 +156,15 @@ export function HouseholdDetailPage() {
     {
       title: t("supportCases.stream"),
       dataIndex: "stream",
-      render: (value: SupportHistoryRow["stream"], row) => (
-        <Link to="/support-cases/$caseId" params={{ caseId: row.support_case_id }}>
-          {t(`supportCases.streams.${value}`)}
-        </Link>
-      ),
+      // A support case links to it; a housing contract or resale (social housing) has no page here.
+      render: (value: SupportHistoryRow["stream"], row) =>
+        row.support_case_id ? (
+          <Link to="/support-cases/$caseId" params={{ caseId: row.support_case_id }}>
+            {t(`supportCases.streams.${value}`)}
+          </Link>
+        ) : (
+          t(`supportCases.streams.${value}`)
+        ),
     },
     {
       title: t("supportCases.kind"),
@@ -197,7 +201,20 @@ export function HouseholdDetailPage() {
   const current = dwelling.data;
   return (
     <>
-      <PageHeader title={t("households.detailTitle")} subtitle={head?.full_name} extra={back} />
+      <PageHeader
+        title={t("households.detailTitle")}
+        subtitle={head?.full_name}
+        extra={
+          <Space>
+            {canReveal ? (
+              <Link to="/households/$householdId/edit" params={{ householdId }}>
+                <Button type="primary">{t("common.edit")}</Button>
+              </Link>
+            ) : null}
+            {back}
+          </Space>
+        }
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Descriptions size="small" column={{ xs: 1, md: 2 }}>
           <Descriptions.Item label={t("households.address")}>

@@ -2,6 +2,7 @@ import { createRoute } from "@tanstack/react-router";
 import { rootRoute } from "@/app/rootRoute";
 import { RequireScreen } from "@/components/RequireScreen";
 import { HouseholdDetailPage } from "./HouseholdDetailPage";
+import { HouseholdEditPage } from "./HouseholdEditPage";
 import { HouseholdsPage } from "./HouseholdsPage";
 import { householdsScreen } from "./screen";
 import { householdsSearchSchema } from "./search";
@@ -29,4 +30,14 @@ const detail = createRoute({
   ),
 });
 
-export const householdsRoutes = [base.addChildren([list, detail])];
+const edit = createRoute({
+  getParentRoute: () => base,
+  path: "/$householdId/edit",
+  component: () => (
+    <RequireScreen screen={householdsScreen} write>
+      <HouseholdEditPage />
+    </RequireScreen>
+  ),
+});
+
+export const householdsRoutes = [base.addChildren([list, detail, edit])];
