@@ -1,7 +1,8 @@
-/** The inspectors' field app (/field/, an installable PWA): cases loaded before going out, findings
- * with photos recorded offline, kept across a reload, synced once back online (exactly what was
- * recorded reaches the server, a second sync changes nothing), and a second device's edit of the same
- * finding shown as a conflict, never overwritten. */
+/** The inspectors' field app (/field/, an installable PWA): cases loaded before going out, the case
+ * started and findings with photos recorded offline, kept across a reload, synced once back online
+ * (exactly what was recorded reaches the server, a second sync changes nothing), a second device's
+ * edit of the same finding shown as a conflict, never overwritten, and the conclusion recorded offline
+ * too, then synced. */
 import { createHash } from "node:crypto";
 import type { APIRequestContext, Browser, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
@@ -112,7 +113,7 @@ test("an inspector records findings with photos offline and syncs them exactly o
 }) => {
   test.setTimeout(180_000);
   const base = baseURL ?? "";
-  // ---- setup through the API: a case of today, assigned to thanhtra, started on a checklist.
+  // ---- setup through the API: a case of today, assigned to thanhtra (not started: that is done offline).
   const officer = await Device.signIn(browser, request, base, "so.xaydung");
   const inspector = await Device.signIn(browser, request, base, "thanhtra");
   const title = `Kiểm tra hiện trường e2e ${Date.now()}`;
@@ -136,13 +137,6 @@ test("an inspector records findings with photos offline and syncs them exactly o
     .items;
   const version = versions[versions.length - 1];
   const firstItem = version.items[0] as { key: string; text: string };
-  const assigned = await inspector.call("GET", `/inspection-cases/${caseId}`);
-  await inspector.call(
-    "POST",
-    `/inspection-cases/${caseId}/start`,
-    { checklist_version_id: version.id },
-    assigned.etag,
-  );
 
   // ---- before going out: sign in, the assigned cases and their checklists are pulled.
   await signIn(page, "thanhtra", "/field/");
@@ -152,11 +146,17 @@ test("an inspector records findings with photos offline and syncs them exactly o
   await expect(caseCard).toBeVisible();
   await screenshot(page, "field-cases");
 
-  // ---- offline: record a checklist finding with two photos (camera and file) and a free finding.
+  // ---- offline: start the case on a checklist, record a checklist finding with two photos (camera
+  // and file) and a free finding.
   await context.setOffline(true);
   await expect(page.getByTestId("net-status")).toHaveText(/Mất mạng/);
   await caseCard.click();
   await expect(page.getByTestId("case-title")).toHaveText(title);
+  await expect(page.getByTestId("case-status")).toHaveAttribute("data-status", "assigned");
+  await page.getByLabel("Danh mục kiểm tra sử dụng").selectOption(version.id);
+  await page.getByTestId("start-case").click();
+  await expect(page.getByTestId("case-status")).toHaveAttribute("data-status", "in_progress");
+  await expect(page.getByTestId("waiting-count")).toHaveText("Chờ đồng bộ (1)");
   const item = page.locator(`[data-testid=checklist-item][data-item="${firstItem.key}"]`);
   await item.getByRole("button", { name: "Ghi nhận" }).click();
   await page.getByLabel("Không đạt").check();
@@ -186,28 +186,36 @@ test("an inspector records findings with photos offline and syncs them exactly o
   await page.getByLabel("Ghi chú").fill("Biển báo công trình bị che khuất.");
   await page.getByTestId("save-finding").click();
   await expect(page.getByTestId("finding-row")).toHaveCount(2);
-  await expect(page.getByTestId("waiting-count")).toHaveText("Chờ đồng bộ (2)");
+  await expect(page.getByTestId("waiting-count")).toHaveText("Chờ đồng bộ (3)");
 
   // ---- reload while offline: the app opens from its service worker, the work is still there.
   await page.reload();
   await expect(page.getByTestId("net-status")).toHaveText(/Mất mạng/);
-  await expect(page.getByTestId("waiting-count")).toHaveText("Chờ đồng bộ (2)");
+  await expect(page.getByTestId("waiting-count")).toHaveText("Chờ đồng bộ (3)");
   await expect(page.getByTestId("case-title")).toHaveText(title);
+  await expect(page.getByTestId("case-status")).toHaveAttribute("data-status", "in_progress");
   await expect(page.getByTestId("finding-row")).toHaveCount(2);
   await expect(page.getByTestId("photo-list")).toHaveCount(0);
   await openSync(page);
-  await expect(page.getByTestId("waiting-list").getByTestId("outbox-entry")).toHaveCount(2);
+  await expect(page.getByTestId("waiting-list").getByTestId("outbox-entry")).toHaveCount(3);
+  await expect(page.getByTestId("waiting-list").getByTestId("entry-action").first()).toHaveAttribute(
+    "data-action",
+    "case.start",
+  );
   await expect(page.getByTestId("sync-now")).toBeDisabled();
   await screenshot(page, "field-waiting-offline");
 
-  // ---- back online: the app signs back in, uploads the photos, then pushes the findings in order.
+  // ---- back online: the app signs back in, starts the case, uploads the photos (a case takes them
+  // once in progress), then pushes the findings in order.
   await context.setOffline(false);
-  await expect(page.getByTestId("sent-list").locator("[data-status=applied]")).toHaveCount(2, {
+  await expect(page.getByTestId("sent-list").locator("[data-status=applied]")).toHaveCount(3, {
     timeout: 30_000,
   });
   await expect(page.getByTestId("waiting-count")).toHaveText("Chờ đồng bộ (0)");
   await screenshot(page, "field-synced");
 
+  const started = (await inspector.call("GET", `/inspection-cases/${caseId}`)).body;
+  expect(started).toMatchObject({ status: "in_progress", checklist_version_id: version.id });
   const after = await serverState(inspector, caseId);
   expect(after.findings).toHaveLength(2);
   const checked = after.findings.find((f) => f.checklist_item_key === firstItem.key);
@@ -271,17 +279,28 @@ test("an inspector records findings with photos offline and syncs them exactly o
   expect(final.findings).toHaveLength(2);
   expect(final.photos).toHaveLength(2);
 
-  // ---- the inspector keeps the server's version, then records the case conclusion (online).
+  // ---- the inspector keeps the server's version, then concludes the case offline too.
   await conflict.getByRole("button", { name: "Giữ bản máy chủ" }).click();
   await expect(conflict).toContainText("Đã xử lý: keep_server");
+  await context.setOffline(true);
   await page.goto(`/field/#/case/${caseId}`);
+  await expect(page.getByTestId("net-status")).toHaveText(/Mất mạng/);
   await page.getByLabel("Kết luận", { exact: true }).fill("Chủ đầu tư chưa hoàn thành hạ tầng quỹ đất 20%.");
   await page.getByTestId("conclude").click();
   await expect(page.getByTestId("conclusion")).toHaveText("Chủ đầu tư chưa hoàn thành hạ tầng quỹ đất 20%.");
+  await expect(page.getByTestId("case-status")).toHaveAttribute("data-status", "concluded");
+  await expect(page.getByTestId("waiting-count")).toHaveText("Chờ đồng bộ (1)");
+  expect((await inspector.call("GET", `/inspection-cases/${caseId}`)).body.status).toBe("in_progress");
+  await screenshot(page, "field-concluded-offline");
+  await context.setOffline(false);
+  await expect(page.getByTestId("waiting-count")).toHaveText("Chờ đồng bộ (0)", { timeout: 30_000 });
+  await expect(page.getByTestId("case-status")).toHaveAttribute("data-status", "concluded");
+  const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Ho_Chi_Minh" });
   const concluded = (await inspector.call("GET", `/inspection-cases/${caseId}`)).body;
   expect(concluded).toMatchObject({
     status: "concluded",
     conclusion: "Chủ đầu tư chưa hoàn thành hạ tầng quỹ đất 20%.",
+    concluded_on: today,
   });
   expect((await serverState(inspector, caseId)).findings).toEqual(final.findings);
 

@@ -3,10 +3,9 @@
 import { useState, useSyncExternalStore } from "react";
 import { go, useHashRoute, useLive, useOnline, useServices } from "./hooks";
 import { type FieldLanguage, useT } from "./i18n";
-import { type CaseRow, type ChecklistItem, OUTCOMES, type OutboxEntry, type Outcome } from "./model";
+import { type ChecklistItem, OUTCOMES, type OutboxEntry, type Outcome } from "./model";
 import { captureTime, currentPosition, sha256Hex, shrink } from "./photo";
-import type { FindingView, NewPhoto } from "./store";
-import { concludeCase, openItems } from "./sync";
+import type { CaseView as CaseState, FindingView, NewPhoto } from "./store";
 
 function fmtTime(iso: string, language: FieldLanguage): string {
   return new Date(iso).toLocaleString(language === "en" ? "en-GB" : "vi-VN", {
@@ -209,14 +208,20 @@ function CaseView({ caseId }: { caseId: string }) {
   const { t } = useT();
   const { store } = useServices();
   const data = useLive(async () => {
-    const row = await store.caseById(caseId);
-    if (!row) return null;
-    return { row, items: await store.checklist(row), findings: await store.findings(caseId) };
+    const view = await store.caseView(caseId);
+    if (!view) return null;
+    return {
+      view,
+      items: await store.checklist(view.row, view.checklistVersionId),
+      findings: await store.findings(caseId),
+    };
   }, [caseId]);
   if (data === undefined) return null;
   if (data === null) return <p>404</p>;
-  const { row, items, findings } = data;
-  const editable = row.status === "in_progress";
+  const { view, items, findings } = data;
+  const row = view.row;
+  const status = view.status;
+  const editable = status === "in_progress";
   const keys = new Set(items.map((i) => i.key));
   const free = findings.filter((f) => !f.checklistItemKey || !keys.has(f.checklistItemKey));
   return (
@@ -226,9 +231,12 @@ function CaseView({ caseId }: { caseId: string }) {
       </button>
       <h1 data-testid="case-title">{row.title}</h1>
       <p>{row.subject}</p>
-      <p className="field-muted">{t(`status.${row.status}` as "status.assigned")}</p>
-      {row.status === "assigned" && <p className="field-alert">{t("case.notStarted")}</p>}
-      {!editable && row.status !== "assigned" && <p className="field-alert">{t("case.readOnly")}</p>}
+      <p className="field-muted" data-testid="case-status" data-status={status}>
+        {t(`status.${status}` as "status.assigned")}
+      </p>
+      {status === "assigned" && <StartForm view={view} />}
+      {view.start && status !== "assigned" && <p className="field-muted">{t("case.startWaiting")}</p>}
+      {!editable && status !== "assigned" && <p className="field-alert">{t("case.readOnly")}</p>}
       <h2>{t("case.checklist")}</h2>
       {items.length === 0 && <p className="field-muted">{t("case.noChecklist")}</p>}
       <ol className="field-list">
@@ -272,10 +280,18 @@ function CaseView({ caseId }: { caseId: string }) {
         </button>
       )}
       <h2>{t("case.conclusion")}</h2>
-      {row.conclusion ? (
-        <p data-testid="conclusion">{row.conclusion}</p>
+      {view.conclusion ? (
+        <>
+          <p data-testid="conclusion">{view.conclusion}</p>
+          {view.concludedOn && (
+            <p className="field-muted">
+              {t("case.concludedOn")}: {view.concludedOn}
+            </p>
+          )}
+          {view.conclude && <p className="field-muted">{t("case.concludeQueued")}</p>}
+        </>
       ) : editable ? (
-        <ConcludeForm row={row} />
+        <ConcludeForm caseId={row.id} />
       ) : (
         <p>{t("case.noConclusion")}</p>
       )}
@@ -283,13 +299,70 @@ function CaseView({ caseId }: { caseId: string }) {
   );
 }
 
-function ConcludeForm({ row }: { row: CaseRow }) {
+/** Start the case on this device (offline too), on a checklist version of its kind. */
+function StartForm({ view }: { view: CaseState }) {
   const { t } = useT();
-  const { store, transport } = useServices();
-  const online = useOnline();
-  const session = useSession();
+  const { store } = useServices();
+  const versions = useLive(() => store.checklistVersions(view.row.kind), [view.row.kind]);
+  const [choice, setChoice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const fixed = view.row.checklist_version_id;
+  const chosen = fixed ?? choice ?? versions?.[0]?.id ?? "";
+  const submit = async () => {
+    setError(null);
+    try {
+      await store.startCase(view.row.id, fixed ? null : chosen || null);
+    } catch (exc) {
+      setError(exc instanceof Error ? exc.message : String(exc));
+    }
+  };
+  return (
+    <div>
+      <p className="field-alert">{t("case.notStarted")}</p>
+      {!fixed && (
+        <>
+          <label className="field-label" htmlFor="start-checklist">
+            {t("case.startChecklist")}
+          </label>
+          <select
+            id="start-checklist"
+            className="field-textarea"
+            value={chosen}
+            onChange={(e) => setChoice(e.target.value)}
+          >
+            {(versions ?? []).map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.title} · v{v.number}
+              </option>
+            ))}
+            <option value="">{t("case.noChecklistChoice")}</option>
+          </select>
+        </>
+      )}
+      {error && (
+        <p className="field-alert" role="alert">
+          {error}
+        </p>
+      )}
+      <button
+        type="button"
+        className="field-button primary"
+        data-testid="start-case"
+        onClick={() => void submit()}
+      >
+        {t("case.start")}
+      </button>
+    </div>
+  );
+}
+
+/** Conclude on this device (offline too): queued after the case's findings. Findings refused or in
+ * conflict must be settled first, since a concluded case takes no more findings. */
+function ConcludeForm({ caseId }: { caseId: string }) {
+  const { t } = useT();
+  const { store } = useServices();
   const sync = useSync();
-  const waiting = useLive(() => openItems(store, row.id), [row.id]);
+  const unsettled = useLive(() => store.unsettled(caseId), [caseId]);
   const [text, setText] = useState("");
   const [day, setDay] = useState(() =>
     new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Ho_Chi_Minh" }),
@@ -300,10 +373,10 @@ function ConcludeForm({ row }: { row: CaseRow }) {
     setError(null);
     setBusy(true);
     try {
-      await concludeCase(store, transport, row.id, text.trim(), day);
+      await store.concludeCase(caseId, text.trim(), day);
     } catch (exc) {
       const message = exc instanceof Error ? exc.message : String(exc);
-      setError(message === "waiting" ? t("case.concludeWaiting") : message);
+      setError(message === "unsettled" ? t("case.concludeWaiting") : message);
     } finally {
       setBusy(false);
     }
@@ -332,7 +405,7 @@ function ConcludeForm({ row }: { row: CaseRow }) {
         onChange={(e) => setDay(e.target.value)}
       />
       <p className="field-muted">{t("case.conclusionNote")}</p>
-      {(waiting ?? 0) > 0 && <p className="field-alert">{t("case.concludeWaiting")}</p>}
+      {(unsettled ?? 0) > 0 && <p className="field-alert">{t("case.concludeWaiting")}</p>}
       {error && (
         <p className="field-alert" role="alert">
           {error}
@@ -342,15 +415,7 @@ function ConcludeForm({ row }: { row: CaseRow }) {
         type="button"
         className="field-button primary"
         data-testid="conclude"
-        disabled={
-          !online ||
-          session.status !== "authenticated" ||
-          sync.running ||
-          busy ||
-          !text.trim() ||
-          !day ||
-          (waiting ?? 1) > 0
-        }
+        disabled={sync.running || busy || !text.trim() || !day || (unsettled ?? 1) > 0}
         onClick={() => void submit()}
       >
         {t("case.conclude")}
@@ -377,8 +442,8 @@ function FindingForm({
   const { store } = useServices();
   const sync = useSync();
   const checklist = useLive(async () => {
-    const row = await store.caseById(caseId);
-    return row ? await store.checklist(row) : [];
+    const view = await store.caseView(caseId);
+    return view ? await store.checklist(view.row, view.checklistVersionId) : [];
   }, [caseId]);
   const existing = useLive(
     async () =>
@@ -575,9 +640,34 @@ function Values({ values }: { values: Record<string, unknown> }) {
           <dd>{String(values.note ?? "—")}</dd>
         </div>
       )}
+      {"status" in values && (
+        <div>
+          <dt>{t("sync.caseStatus")}</dt>
+          <dd>{t(`status.${String(values.status)}` as "status.assigned")}</dd>
+        </div>
+      )}
+      {"conclusion" in values && (
+        <div>
+          <dt>{t("case.conclusion")}</dt>
+          <dd>{String(values.conclusion ?? "—")}</dd>
+        </div>
+      )}
+      {"concluded_on" in values && (
+        <div>
+          <dt>{t("case.concludedOn")}</dt>
+          <dd>{String(values.concluded_on ?? "—")}</dd>
+        </div>
+      )}
     </dl>
   );
 }
+
+const ACTION_LABEL = {
+  "finding.create": "sync.create",
+  "finding.update": "sync.update",
+  "case.start": "sync.caseStart",
+  "case.conclude": "sync.caseConclude",
+} as const;
 
 function EntryRow({ entry }: { entry: OutboxEntry }) {
   const { t } = useT();
@@ -595,7 +685,9 @@ function EntryRow({ entry }: { entry: OutboxEntry }) {
   };
   return (
     <li className={`field-entry ${entry.status}`} data-testid="outbox-entry" data-status={entry.status}>
-      <strong>{entry.action === "finding.create" ? t("sync.create") : t("sync.update")}</strong>{" "}
+      <strong data-testid="entry-action" data-action={entry.action}>
+        {t(ACTION_LABEL[entry.action])}
+      </strong>{" "}
       <span className="field-badge" data-testid="entry-status">
         {t(`sync.outcomeLabel.${entry.status}`)}
       </span>

@@ -91,16 +91,33 @@ export interface FindingData {
   note?: string | null;
 }
 
+/** A case step: `case.start` takes the checklist version, `case.conclude` the conclusion and its day,
+ * as the online conclude endpoint does. */
+export interface CaseStepData {
+  checklist_version_id?: string;
+  conclusion?: string;
+  concluded_on?: string;
+}
+
+export type EntryData = FindingData & CaseStepData;
+
+export type EntryAction = "finding.create" | "finding.update" | "case.start" | "case.conclude";
+export const CASE_STEPS: EntryAction[] = ["case.start", "case.conclude"];
+
 /** One mutation made on the device, in the order made (`id`). */
 export interface OutboxEntry {
   id: number;
   clientId: string;
-  action: "finding.create" | "finding.update";
+  action: EntryAction;
   caseId: string;
   findingId: string | null;
   findingClientId: string | null;
+  /** The version the change was made on: the finding's for a finding.update, the case's for a case step. */
   baseVersion: number | null;
-  data: FindingData;
+  /** A conclusion made after a start that is itself on this device: the start's client id (the server
+   * takes the version the applied start left the case at). Absent in entries stored before. */
+  baseClientId?: string | null;
+  data: EntryData;
   photoIds: string[];
   createdAt: string;
   status: EntryStatus;

@@ -6,6 +6,7 @@ import {
   type ChangeItem,
   type ChecklistItem,
   ENTITY_TABLES,
+  type EntryData,
   type EvidenceRow,
   type FindingData,
   type FindingRow,
@@ -65,6 +66,20 @@ export const systemClock: Clock = {
 };
 
 const OPEN_STATUSES = new Set(["assigned", "in_progress"]);
+const TAKEN = new Set(["pending", "applied", "duplicate"]);
+
+/** A case as the inspector should see it: the server's row with the steps taken on this device on top
+ * (started here: in progress; concluded here: the conclusion, waiting to sync). */
+export interface CaseView {
+  row: CaseRow;
+  status: string;
+  checklistVersionId: string | null;
+  conclusion: string | null;
+  concludedOn: string | null;
+  /** The step waiting on this device (or sent, not yet pulled back). */
+  start: OutboxEntry | null;
+  conclude: OutboxEntry | null;
+}
 
 export class FieldStore {
   private listeners = new Set<() => void>();
@@ -154,12 +169,55 @@ export class FieldStore {
     return this.tables.get<CaseRow>("inspection_case", id);
   }
 
-  async checklist(row: CaseRow): Promise<ChecklistItem[]> {
-    if (!row.checklist_version_id) return [];
-    const version = await this.tables.get<TemplateVersionRow>(
-      "checklist_template_version",
-      row.checklist_version_id,
+  /** The case with its steps taken here on top. A step refused or in conflict does not count. */
+  async caseView(id: string): Promise<CaseView | undefined> {
+    const row = await this.caseById(id);
+    if (!row) return undefined;
+    const entries = (await this.outbox()).filter((e) => e.caseId === id && TAKEN.has(e.status));
+    const last = (action: OutboxEntry["action"]) => entries.filter((e) => e.action === action).at(-1) ?? null;
+    const start = row.status === "assigned" ? last("case.start") : null;
+    const conclude = row.status === "in_progress" || start ? last("case.conclude") : null;
+    return {
+      row,
+      status: conclude ? "concluded" : start ? "in_progress" : row.status,
+      checklistVersionId: row.checklist_version_id ?? start?.data.checklist_version_id ?? null,
+      conclusion: row.conclusion ?? conclude?.data.conclusion ?? null,
+      concludedOn: row.concluded_on ?? conclude?.data.concluded_on ?? null,
+      start,
+      conclude,
+    };
+  }
+
+  /** The checklist template versions a case of `kind` may start on, the newest of each template first. */
+  async checklistVersions(kind: string): Promise<(TemplateVersionRow & { title: string })[]> {
+    const templates = await this.tables.all<{ id: string; kind: string; title: string }>(
+      "checklist_template",
     );
+    const ofKind = new Map(templates.filter((t) => t.kind === kind).map((t) => [t.id, t.title]));
+    const versions = await this.tables.all<TemplateVersionRow>("checklist_template_version");
+    return versions
+      .filter((v) => ofKind.has(v.template_id))
+      .map((v) => ({ ...v, title: ofKind.get(v.template_id) ?? "" }))
+      .sort((a, b) => a.title.localeCompare(b.title) || b.number - a.number);
+  }
+
+  /** Findings of the case refused or in an open conflict: settle them before concluding (a
+   * concluded case takes no more findings). Items still waiting do not block: they go first. */
+  async unsettled(caseId: string): Promise<number> {
+    return (await this.outbox()).filter(
+      (e) =>
+        e.caseId === caseId &&
+        e.action.startsWith("finding.") &&
+        (e.status === "rejected" || (e.status === "conflict" && e.conflict?.status !== "resolved")),
+    ).length;
+  }
+
+  async checklist(
+    row: CaseRow,
+    versionId: string | null = row.checklist_version_id,
+  ): Promise<ChecklistItem[]> {
+    if (!versionId) return [];
+    const version = await this.tables.get<TemplateVersionRow>("checklist_template_version", versionId);
     return version?.items ?? [];
   }
 
@@ -226,7 +284,7 @@ export class FieldStore {
         });
       }
     };
-    for (const entry of entries.filter((e) => e.caseId === caseId)) {
+    for (const entry of entries.filter((e) => e.caseId === caseId && e.action.startsWith("finding."))) {
       const overlay = entry.status === "pending" || entry.status === "rejected";
       if (entry.action === "finding.create") {
         const serverId = entry.result?.entityId ?? null;
@@ -290,13 +348,15 @@ export class FieldStore {
     }));
   }
 
-  private entry(partial: Pick<OutboxEntry, "action" | "caseId" | "data"> & Partial<OutboxEntry>, id: number) {
+  private entry(partial: Pick<OutboxEntry, "action" | "caseId"> & Partial<OutboxEntry>, id: number) {
     const entry: OutboxEntry = {
       id,
       clientId: this.clock.uuid(),
       findingId: null,
       findingClientId: null,
       baseVersion: null,
+      baseClientId: null,
+      data: {},
       photoIds: [],
       createdAt: this.clock.now(),
       status: "pending",
@@ -378,6 +438,45 @@ export class FieldStore {
       ...records.map((r) => ({ table: "photos" as const, put: r })),
       { table: "outbox", put: entry },
     ]);
+    return entry;
+  }
+
+  /** Start the case here (offline too): a `case.start` on the case version the device holds, queued
+   * before the findings that follow it. */
+  async startCase(caseId: string, checklistVersionId: string | null): Promise<OutboxEntry> {
+    const view = await this.caseView(caseId);
+    if (!view) throw new Error("unknown case");
+    if (view.status !== "assigned") throw new Error("not_assigned");
+    const data: EntryData = {};
+    if (checklistVersionId) data.checklist_version_id = checklistVersionId;
+    const entry = this.entry(
+      { action: "case.start", caseId, data, baseVersion: view.row.version },
+      await this.nextId(),
+    );
+    await this.write([{ table: "outbox", put: entry }]);
+    return entry;
+  }
+
+  /** Conclude the case here (offline too): a `case.conclude` queued after the case's findings, made on
+   * the case version the device holds, or on what the start made here leaves (`baseClientId`) while
+   * that start is not pulled back yet. */
+  async concludeCase(caseId: string, conclusion: string, concludedOn: string): Promise<OutboxEntry> {
+    const view = await this.caseView(caseId);
+    if (!view) throw new Error("unknown case");
+    if (view.status !== "in_progress") throw new Error("not_in_progress");
+    if ((await this.unsettled(caseId)) > 0) throw new Error("unsettled");
+    const start = view.start;
+    const entry = this.entry(
+      {
+        action: "case.conclude",
+        caseId,
+        data: { conclusion, concluded_on: concludedOn },
+        baseVersion: start ? null : view.row.version,
+        baseClientId: start ? start.clientId : null,
+      },
+      await this.nextId(),
+    );
+    await this.write([{ table: "outbox", put: entry }]);
     return entry;
   }
 

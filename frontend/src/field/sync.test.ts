@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryTables } from "./db/tables";
 import { FieldStore } from "./store";
-import { concludeCase, SyncEngine } from "./sync";
+import { SyncEngine, toMutation } from "./sync";
 import { FakeServer, testClock } from "./testing";
 
 const CASE = "case-1";
@@ -152,14 +152,109 @@ describe("SyncEngine", () => {
     await a;
   });
 
-  it("concludes a case online only once nothing of it waits to sync", async () => {
+  it("starts, records and concludes a case offline, then sends it all in the order made", async () => {
     const { server, store, engine } = await setup();
-    await store.recordFinding(CASE, { checklistItemKey: null, outcome: "observation", note: "x" }, []);
-    await expect(concludeCase(store, server, CASE, "Đạt yêu cầu.", "2026-11-28")).rejects.toThrow("waiting");
-    expect(server.concluded).toHaveLength(0);
+    server.addCase("case-2", ME, "assigned");
     await engine.sync();
-    await concludeCase(store, server, CASE, "Đạt yêu cầu.", "2026-11-28");
-    expect(server.concluded).toEqual([{ caseId: CASE, version: 3, conclusion: "Đạt yêu cầu." }]);
-    expect(await store.caseById(CASE)).toMatchObject({ status: "concluded", conclusion: "Đạt yêu cầu." });
+    expect((await store.caseView("case-2"))?.status).toBe("assigned");
+
+    server.offline = true;
+    const start = await store.startCase("case-2", null);
+    expect(start).toMatchObject({ action: "case.start", baseVersion: 3, status: "pending" });
+    expect((await store.caseView("case-2"))?.status).toBe("in_progress");
+    await store.recordFinding("case-2", { checklistItemKey: null, outcome: "non_compliant", note: "x" }, [
+      photo("p2"),
+    ]);
+    const conclude = await store.concludeCase("case-2", "Vi phạm quỹ đất 20%.", "2026-11-28");
+    // Made on what the start (still on the device) leaves the case at.
+    expect(conclude).toMatchObject({ baseVersion: null, baseClientId: start.clientId });
+    expect(await store.caseView("case-2")).toMatchObject({
+      status: "concluded",
+      conclusion: "Vi phạm quỹ đất 20%.",
+    });
+    const offline = await engine.sync();
+    expect(offline.errorReason).toBe("offline");
+    expect(await store.waiting()).toHaveLength(3);
+
+    server.offline = false;
+    const report = await engine.sync();
+    expect(report.error).toBeNull();
+    expect(report.results.applied).toBe(3);
+    expect(report.photos).toBe(1);
+    expect(server.cases.get("case-2")).toMatchObject({
+      status: "concluded",
+      conclusion: "Vi phạm quỹ đất 20%.",
+      concluded_on: "2026-11-28",
+      version: 5,
+    });
+    const [finding] = [...server.findings.values()];
+    expect(finding).toMatchObject({ case_id: "case-2", note: "x" });
+    expect([...server.photos.values()][0]?.finding_id).toBe(finding?.id);
+    expect((await store.caseById("case-2"))?.status).toBe("concluded");
+    expect((await store.caseView("case-2"))?.status).toBe("concluded");
+
+    const pushes = server.pushes;
+    await engine.sync();
+    expect(server.pushes).toBe(pushes);
+  });
+
+  it("concludes on the case version held once the start is back from the server", async () => {
+    const { server, store, engine } = await setup();
+    server.addCase("case-2", ME, "assigned");
+    await engine.sync();
+    await store.startCase("case-2", null);
+    await engine.sync();
+    await store.clearSent();
+    const entry = await store.concludeCase("case-2", "Đạt.", "2026-11-28");
+    expect(entry).toMatchObject({ baseVersion: 4, baseClientId: null });
+    expect(toMutation(entry, new Map())).toMatchObject({
+      action: "case.conclude",
+      base_version: 4,
+      data: { conclusion: "Đạt.", concluded_on: "2026-11-28" },
+    });
+    expect((await engine.sync()).results.applied).toBe(1);
+    expect(server.cases.get("case-2")?.status).toBe("concluded");
+  });
+
+  it("keeps a case step made on a stale version as a conflict; the case stays as the server has it", async () => {
+    const { server, store, engine } = await setup();
+    server.addCase("case-2", ME, "assigned");
+    await engine.sync();
+    await store.startCase("case-2", null);
+    server.touchCase("case-2", { due_on: "2026-12-31" });
+    const report = await engine.sync();
+    expect(report.results.conflict).toBe(1);
+    const [entry] = (await store.outbox()).filter((e) => e.action === "case.start");
+    expect(entry?.conflict).toMatchObject({
+      baseVersion: 3,
+      serverVersion: 4,
+      client: { action: "case.start" },
+      server: { status: "assigned" },
+    });
+    expect(server.cases.get("case-2")?.status).toBe("assigned");
+    // A step in conflict does not count on the device: the case shows as not started.
+    expect((await store.caseView("case-2"))?.status).toBe("assigned");
+  });
+
+  it("does not conclude over refused findings; findings still waiting go first", async () => {
+    const { server, store, engine } = await setup();
+    await store.recordFinding(CASE, { checklistItemKey: null, outcome: "observation", note: "x" }, [
+      photo("bad"),
+    ]);
+    server.rejectUploads = true;
+    await engine.sync();
+    expect(await store.unsettled(CASE)).toBe(1);
+    await expect(store.concludeCase(CASE, "Đạt.", "2026-11-28")).rejects.toThrow("unsettled");
+
+    server.rejectUploads = false;
+    const [rejected] = await store.outbox();
+    if (!rejected) throw new Error("missing");
+    await store.retry(rejected.id);
+    expect(await store.unsettled(CASE)).toBe(0);
+    await store.concludeCase(CASE, "Đạt.", "2026-11-28");
+    const report = await engine.sync();
+    expect(report.results.applied).toBe(2);
+    expect(server.cases.get(CASE)).toMatchObject({ status: "concluded", version: 4 });
+    expect(server.findings.size).toBe(1);
   });
 });

@@ -33,13 +33,6 @@ export interface Transport {
   push(deviceId: string, mutations: Record<string, unknown>[]): Promise<MutationResult[]>;
   conflict(id: string): Promise<ConflictRead>;
   resolve(id: string, version: number, resolution: "keep_server" | "apply_client"): Promise<ConflictRead>;
-  /** Online only (the sync API takes no conclusion): the case as it is after. */
-  conclude(
-    caseId: string,
-    version: number,
-    conclusion: string,
-    concludedOn: string,
-  ): Promise<Record<string, unknown>>;
 }
 
 export interface SyncReport {
@@ -128,23 +121,23 @@ export class SyncEngine {
     return report;
   }
 
+  /** Photos first, except those of a case started on this device and not yet on the server (a case
+   * takes photos once in progress): they go right after the start, before the finding that uses them. */
   private async uploadPhotos(report: SyncReport): Promise<void> {
-    const entries = await this.store.outbox();
-    const wanted = new Set(entries.filter((e) => e.status === "pending").flatMap((e) => e.photoIds));
+    const entries = (await this.store.outbox()).filter((e) => e.status === "pending");
+    const notStarted = new Set(entries.filter((e) => e.action === "case.start").map((e) => e.caseId));
+    const wanted = new Set(entries.filter((e) => !notStarted.has(e.caseId)).flatMap((e) => e.photoIds));
     const photos = (await this.store.photos()).filter((p) => p.status === "pending" && wanted.has(p.id));
-    for (const photo of photos) {
-      const answer = await this.transport.uploadPhoto(photo);
-      if (answer.ok) {
-        await this.store.savePhoto({ ...photo, status: "uploaded", evidenceId: answer.evidenceId });
-        report.photos += 1;
-      } else {
-        await this.store.savePhoto({
-          ...photo,
-          status: "rejected",
-          code: answer.code,
-          detail: answer.detail,
-        });
-      }
+    for (const photo of photos) await this.uploadPhoto(photo, report);
+  }
+
+  private async uploadPhoto(photo: PhotoRecord, report: SyncReport): Promise<void> {
+    const answer = await this.transport.uploadPhoto(photo);
+    if (answer.ok) {
+      await this.store.savePhoto({ ...photo, status: "uploaded", evidenceId: answer.evidenceId });
+      report.photos += 1;
+    } else {
+      await this.store.savePhoto({ ...photo, status: "rejected", code: answer.code, detail: answer.detail });
     }
   }
 
@@ -155,6 +148,7 @@ export class SyncEngine {
       const pending = (await this.store.outbox()).filter((e) => e.status === "pending");
       if (pending.length === 0) return;
       const batch: OutboxEntry[] = [];
+      let upload: PhotoRecord[] = [];
       for (const entry of pending) {
         const own = entry.photoIds.map((id) => photos.get(id));
         const refused = own.find((p) => p === undefined || p.status === "rejected");
@@ -171,12 +165,20 @@ export class SyncEngine {
           report.results.rejected += 1;
           continue;
         }
-        // Photos still waiting (the upload was cut off): stop here, keep the order.
-        if (own.some((p) => p?.status !== "uploaded")) break;
+        // Photos still waiting (a case started in this batch, or an upload cut off): send what comes
+        // before, then upload them, then go on; the order is kept.
+        if (own.some((p) => p?.status !== "uploaded")) {
+          if (batch.length === 0) upload = own.filter((p): p is PhotoRecord => p?.status === "pending");
+          break;
+        }
         batch.push(entry);
         if (batch.length === BATCH) break;
       }
-      if (batch.length === 0) return;
+      if (batch.length === 0) {
+        if (upload.length === 0) return;
+        for (const photo of upload) await this.uploadPhoto(photo, report);
+        continue;
+      }
       const sentAt = this.now();
       for (const entry of batch) {
         if (entry.sentAt === null)
@@ -260,34 +262,6 @@ export class SyncEngine {
   }
 }
 
-/** Items of the case still waiting, refused or in an open conflict. */
-export async function openItems(store: FieldStore, caseId: string): Promise<number> {
-  return (await store.outbox()).filter(
-    (e) =>
-      e.caseId === caseId &&
-      (e.status === "pending" ||
-        e.status === "rejected" ||
-        (e.status === "conflict" && e.conflict?.status !== "resolved")),
-  ).length;
-}
-
-/** The conclusion is recorded online, on the case version the device holds, once nothing of the
- * case waits to sync (a concluded case takes no more findings). */
-export async function concludeCase(
-  store: FieldStore,
-  transport: Transport,
-  caseId: string,
-  conclusion: string,
-  concludedOn: string,
-): Promise<void> {
-  const row = await store.caseById(caseId);
-  if (!row) throw new Error("unknown case");
-  if ((await openItems(store, caseId)) > 0) throw new Error("waiting");
-  const after = await transport.conclude(caseId, row.version, conclusion, concludedOn);
-  await store.tables.write([{ table: "inspection_case", put: { ...after, id: caseId } }]);
-  store.changed();
-}
-
 export function toMutation(entry: OutboxEntry, photos: Map<string, PhotoRecord>): Record<string, unknown> {
   const mutation: Record<string, unknown> = {
     client_id: entry.clientId,
@@ -296,6 +270,11 @@ export function toMutation(entry: OutboxEntry, photos: Map<string, PhotoRecord>)
     data: entry.data,
     photo_sha256: entry.photoIds.map((id) => photos.get(id)?.sha256 ?? ""),
   };
+  if (entry.action === "case.start") mutation.base_version = entry.baseVersion;
+  if (entry.action === "case.conclude") {
+    if (entry.baseClientId) mutation.base_client_id = entry.baseClientId;
+    else mutation.base_version = entry.baseVersion;
+  }
   if (entry.action === "finding.update") {
     if (entry.findingId) mutation.finding_id = entry.findingId;
     else mutation.finding_client_id = entry.findingClientId;

@@ -29,7 +29,7 @@ export class FakeServer implements Transport {
   photos = new Map<string, { id: string; case_id: string; sha256: string; finding_id: string | null }>();
   received = new Map<
     string,
-    { outcome: MutationResult["outcome"]; entity_id: string | null; body: string }
+    { outcome: MutationResult["outcome"]; entity_id: string | null; entity_version?: number; body: string }
   >();
   conflicts = new Map<string, ConflictRead>();
   changes: ChangeItem[] = [];
@@ -59,11 +59,13 @@ export class FakeServer implements Transport {
     this.emit("inspection_finding", { ...f });
   }
 
-  addCase(id: string, subject: string): void {
-    this.emit("inspection_case", {
+  cases = new Map<string, Record<string, unknown> & { id: string; status: string; version: number }>();
+
+  addCase(id: string, subject: string, status = "in_progress"): void {
+    const row = {
       id,
       kind: "construction_check",
-      status: "in_progress",
+      status,
       title: `Case ${id}`,
       subject: "Site",
       summary: null,
@@ -74,7 +76,73 @@ export class FakeServer implements Transport {
       conclusion: null,
       concluded_on: null,
       version: 3,
-    });
+    };
+    this.cases.set(id, row);
+    this.emit("inspection_case", row);
+  }
+
+  /** Another device (or an officer) changes the case: its version moves on. */
+  touchCase(id: string, change: Record<string, unknown> = {}): void {
+    const row = this.cases.get(id);
+    if (!row) throw new Error("no case");
+    Object.assign(row, change);
+    row.version += 1;
+    this.emit("inspection_case", row);
+  }
+
+  private caseStep(m: Record<string, unknown>, clientId: string, body: string): MutationResult {
+    const row = this.cases.get(String(m.case_id));
+    if (!row) return { client_id: clientId, outcome: "rejected", code: "inspection_case_not_found" };
+    const data = m.data as Record<string, unknown>;
+    let base = m.base_version as number | undefined;
+    if (m.base_client_id) {
+      const start = this.received.get(String(m.base_client_id));
+      if (start?.outcome !== "applied")
+        return { client_id: clientId, outcome: "rejected", code: "base_mutation_unknown" };
+      base = start.entity_version ?? undefined;
+    }
+    if (base === undefined)
+      return { client_id: clientId, outcome: "rejected", code: "base_version_required" };
+    if (row.version !== base) {
+      const conflict: ConflictRead = {
+        id: this.id("conflict"),
+        status: "open",
+        version: 1,
+        base_version: base,
+        server_version: row.version,
+        client_changes: { action: m.action, ...data },
+        server_state: { ...row },
+        resolution: null,
+      };
+      this.conflicts.set(conflict.id, conflict);
+      this.received.set(clientId, {
+        outcome: "conflict",
+        entity_id: row.id,
+        entity_version: row.version,
+        body,
+      });
+      return {
+        client_id: clientId,
+        outcome: "conflict",
+        entity_id: row.id,
+        entity_version: row.version,
+        conflict_id: conflict.id,
+      };
+    }
+    const [from, to] = m.action === "case.start" ? ["assigned", "in_progress"] : ["in_progress", "concluded"];
+    if (row.status !== from)
+      return { client_id: clientId, outcome: "rejected", code: "case_transition_not_allowed" };
+    row.status = to ?? row.status;
+    if (m.action === "case.start" && data.checklist_version_id)
+      row.checklist_version_id = data.checklist_version_id;
+    if (m.action === "case.conclude") {
+      row.conclusion = data.conclusion;
+      row.concluded_on = data.concluded_on;
+    }
+    row.version += 1;
+    this.emit("inspection_case", row);
+    this.received.set(clientId, { outcome: "applied", entity_id: row.id, entity_version: row.version, body });
+    return { client_id: clientId, outcome: "applied", entity_id: row.id, entity_version: row.version };
   }
 
   async pull(cursor: string | null): Promise<ChangePage> {
@@ -87,6 +155,8 @@ export class FakeServer implements Transport {
   async uploadPhoto(photo: PhotoRecord): Promise<UploadAnswer> {
     if (this.offline) throw new TransientError("offline");
     if (this.rejectUploads) return { ok: false, code: "photo_not_an_image", detail: "not an image" };
+    if (this.cases.get(photo.caseId)?.status !== "in_progress")
+      return { ok: false, code: "case_not_in_progress", detail: "The case is not in progress." };
     this.uploads += 1;
     const existing = [...this.photos.values()].find(
       (p) => p.sha256 === photo.sha256 && p.case_id === photo.caseId,
@@ -119,6 +189,9 @@ export class FakeServer implements Transport {
       if (seen.body !== body) return { client_id: clientId, outcome: "rejected", code: "client_id_reused" };
       return { client_id: clientId, outcome: "duplicate", entity_id: seen.entity_id };
     }
+    if (m.action === "case.start" || m.action === "case.conclude") return this.caseStep(m, clientId, body);
+    if (this.cases.get(String(m.case_id))?.status !== "in_progress")
+      return { client_id: clientId, outcome: "rejected", code: "case_not_in_progress" };
     const data = m.data as Record<string, unknown>;
     const hashes = m.photo_sha256 as string[];
     const photos = hashes.map((h) => [...this.photos.values()].find((p) => p.sha256 === h));
@@ -181,14 +254,6 @@ export class FakeServer implements Transport {
     const c = this.conflicts.get(id);
     if (!c) throw new Error("no conflict");
     return c;
-  }
-
-  concluded: { caseId: string; version: number; conclusion: string }[] = [];
-
-  async conclude(caseId: string, version: number, conclusion: string, concludedOn: string) {
-    if (this.offline) throw new TransientError("offline");
-    this.concluded.push({ caseId, version, conclusion });
-    return { id: caseId, status: "concluded", conclusion, concluded_on: concludedOn, version: version + 1 };
   }
 
   async resolve(

@@ -89,24 +89,6 @@ export class HttpTransport implements Transport {
     return (await this.json<{ results: MutationResult[] }>(response)).results;
   }
 
-  async conclude(
-    caseId: string,
-    version: number,
-    conclusion: string,
-    concludedOn: string,
-  ): Promise<Record<string, unknown>> {
-    const response = await this.call(`/v1/inspection-cases/${caseId}/conclude`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "If-Match": `W/"${version}"` },
-      body: JSON.stringify({ conclusion, concluded_on: concludedOn }),
-    });
-    if (!response.ok) {
-      const problem = (await response.json().catch(() => ({}))) as Problem;
-      throw new Error(problem.detail ?? problem.title ?? `answered ${response.status}`);
-    }
-    return (await response.json()) as Record<string, unknown>;
-  }
-
   async conflict(id: string): Promise<ConflictRead> {
     return this.json<ConflictRead>(await this.call(`/v1/field-sync/conflicts/${id}`));
   }

@@ -28,6 +28,11 @@ class FindingReferenceUnknown(Unprocessable):
     title = "The finding to update is unknown: neither a finding of the case nor one created by a mutation"
 
 
+class BaseMutationUnknown(Unprocessable):
+    code = "base_mutation_unknown"
+    title = "The `base_client_id` names no case step of this case applied for you"
+
+
 class ClientIdReused(Unprocessable):
     code = "client_id_reused"
     title = "This client UUID was already used for another mutation"

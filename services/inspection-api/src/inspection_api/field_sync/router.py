@@ -37,10 +37,15 @@ async def pull_changes(
 async def push_batch(body: Batch, session: SessionDep, caller: SyncDevice) -> BatchResult:
     """Push up to 1,000 mutations made offline, applied in order. Each has its own `client_id` (a UUID
     made on the device, the mutation's idempotency key) and, for an update, the `base_version` it was
-    made on. Each is answered: `applied`; `duplicate` (already received: nothing changes, so a batch
-    can be re-sent, whole or in part); `conflict` (the finding moved on since: nothing is overwritten,
-    the change is kept as a conflict for a person to resolve); or `rejected` with a `code` (e.g.
-    `photo_not_uploaded`: upload the photos to the case first, then send the mutation again).
+    made on. Actions: `finding.create`, `finding.update`, and the case steps `case.start`
+    (`{checklist_version_id?}`) and `case.conclude` (`{conclusion, concluded_on}`, as the online
+    conclude endpoint), each with the case's `base_version` (or, for a conclusion after a start made
+    offline, `base_client_id` = that start's `client_id`); case steps go through the same transition
+    rules, audit and events as online. Each is answered: `applied`; `duplicate` (already received:
+    nothing changes, so a batch can be re-sent, whole or in part); `conflict` (the finding or case
+    moved on since: nothing is overwritten, the change is kept as a conflict for a person to
+    resolve); or `rejected` with a `code` (e.g. `photo_not_uploaded`: upload the photos to the case
+    first, then send the mutation again; `case_transition_not_allowed`, `case_closed`).
     A batch that is malformed or larger than 1,000 items is refused whole (422), nothing applied."""
     return await field_sync_service.push(session, caller, body)
 

@@ -35,6 +35,11 @@ class ChangePage(BaseModel):
 class MutationAction(StrEnum):
     FINDING_CREATE = "finding.create"
     FINDING_UPDATE = "finding.update"
+    CASE_START = "case.start"
+    CASE_CONCLUDE = "case.conclude"
+
+
+CASE_ACTIONS = frozenset({MutationAction.CASE_START, MutationAction.CASE_CONCLUDE})
 
 
 class Mutation(WriteModel):
@@ -50,11 +55,21 @@ class Mutation(WriteModel):
         description="finding.update of a finding created offline: the `client_id` of its finding.create.",
     )
     base_version: int | None = Field(
-        default=None, ge=1, description="finding.update: the version the change was made on."
+        default=None,
+        ge=1,
+        description="finding.update: the finding's version the change was made on; case.start and "
+        "case.conclude: the case's version.",
+    )
+    base_client_id: uuid.UUID | None = Field(
+        default=None,
+        description="case.conclude of a case started offline: the `client_id` of that case.start "
+        "instead of `base_version`; the base is the version the applied start left the case at.",
     )
     data: dict[str, Any] = Field(
+        default_factory=dict,
         description="finding.create: {checklist_item_key?, outcome, note?}; "
-        "finding.update: {outcome?, note?}."
+        "finding.update: {outcome?, note?}; case.start: {checklist_version_id?}; "
+        "case.conclude: {conclusion, concluded_on} as the online conclude endpoint takes them.",
     )
     photo_sha256: list[Sha256] = Field(
         default_factory=list,

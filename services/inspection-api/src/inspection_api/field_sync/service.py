@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspection_api.field_sync.errors import (
+    BaseMutationUnknown,
     BaseVersionRequired,
     ClientIdReused,
     ConflictAlreadyResolved,
@@ -37,6 +38,7 @@ from inspection_api.field_sync.repository import (
     SyncFindingRepository,
 )
 from inspection_api.field_sync.schemas import (
+    CASE_ACTIONS,
     Batch,
     BatchResult,
     ChangeItem,
@@ -46,8 +48,9 @@ from inspection_api.field_sync.schemas import (
     MutationAction,
     MutationResult,
 )
+from inspection_api.inspection_case import states
 from inspection_api.inspection_case.errors import CaseNotAssignedToYou, CaseNotInProgress
-from inspection_api.inspection_case.schemas import FindingCreate, FindingUpdate
+from inspection_api.inspection_case.schemas import CaseConclude, CaseStart, FindingCreate, FindingUpdate
 from inspection_api.inspection_case.service import inspection_case_service
 from inspection_api.models.field_sync import (
     ConflictResolution,
@@ -58,7 +61,7 @@ from inspection_api.models.field_sync import (
     SyncEntity,
     SyncMutation,
 )
-from inspection_api.models.inspection_case import CaseStatus, InspectionFinding
+from inspection_api.models.inspection_case import CaseStatus, InspectionCase, InspectionFinding
 from inspection_api.models.platform import OutboxEvent
 from servicekit.audit import json_safe
 from servicekit.concurrency import check_version
@@ -82,7 +85,11 @@ def snapshot(row: Any) -> dict[str, Any]:
 
 
 def payload_hash(mutation: Mutation) -> str:
-    canonical = json.dumps(mutation.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    # Fields added later are left out while unset, so mutations stored before keep their hash.
+    dumped = mutation.model_dump(
+        mode="json", exclude={"base_client_id"} if mutation.base_client_id is None else None
+    )
+    canonical = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -224,6 +231,9 @@ class FieldSyncService:
             payload_sha256=digest,
             entity_type=SyncEntity.FINDING.value,
         )
+        if mutation.action in CASE_ACTIONS:
+            record.entity_type = SyncEntity.CASE.value
+            return await self._apply_case(session, caller, device_id, mutation, record)
         if mutation.action is MutationAction.FINDING_CREATE:
             try:
                 create = FindingCreate.model_validate(mutation.data)
@@ -255,6 +265,106 @@ class FieldSyncService:
         )
         await self._attach_photos(session, finding, mutation.photo_sha256)
         return await self._applied(session, mutation, record, finding)
+
+    async def _apply_case(
+        self,
+        session: AsyncSession,
+        caller: Principal,
+        device_id: str,
+        mutation: Mutation,
+        record: SyncMutation,
+    ) -> MutationResult:
+        """case.start / case.conclude: the same step as online, on the case version it was made on.
+        In the caller's area (else `inspection_case_not_found`), assigned to them, not closed; then a
+        case that moved on since the base version is a conflict (nothing changes); otherwise the case
+        service takes the step, with its transition rules, audit and events."""
+        step = _case_step(mutation)
+        base = await self._case_base(session, caller, mutation)
+        case = await inspection_case_service.get(session, caller, mutation.case_id, for_update=True)
+        if case.assigned_inspector != caller.subject:
+            raise CaseNotAssignedToYou("This case is not assigned to you.")
+        states.ensure_open(case.status)
+        if case.version != base:
+            return await self._case_conflict(session, caller, device_id, mutation, record, case, base)
+        if isinstance(step, CaseStart):
+            case = await inspection_case_service.start(session, caller, case.id, base, step)
+        else:
+            case = await inspection_case_service.conclude(session, caller, case.id, base, step)
+        record.outcome = MutationOutcome.APPLIED.value
+        record.entity_id = case.id
+        record.entity_version = case.version
+        await MutationRepository(session).save(record)
+        return MutationResult(
+            client_id=mutation.client_id,
+            outcome=MutationOutcome.APPLIED,
+            entity_id=case.id,
+            entity_version=case.version,
+        )
+
+    @staticmethod
+    async def _case_base(session: AsyncSession, caller: Principal, mutation: Mutation) -> int:
+        """The case version the step was made on: `base_version`, or the version an applied case step
+        of this caller (`base_client_id`, e.g. the case.start made offline before) left the case at."""
+        if mutation.base_client_id is not None:
+            earlier = await MutationRepository(session).by_client_id(mutation.base_client_id)
+            if (
+                earlier is None
+                or earlier.subject != caller.subject
+                or earlier.action not in {a.value for a in CASE_ACTIONS}
+                or earlier.outcome != MutationOutcome.APPLIED
+                or earlier.entity_id != mutation.case_id
+                or earlier.entity_version is None
+            ):
+                raise BaseMutationUnknown(
+                    "`base_client_id` must name a case step of this case applied for you "
+                    "(if it was rejected or is in conflict, handle it first)."
+                )
+            return earlier.entity_version
+        if mutation.base_version is None:
+            raise BaseVersionRequired("Say which version of the case the step was made on.")
+        return mutation.base_version
+
+    async def _case_conflict(
+        self,
+        session: AsyncSession,
+        caller: Principal,
+        device_id: str,
+        mutation: Mutation,
+        record: SyncMutation,
+        case: InspectionCase,
+        base: int,
+    ) -> MutationResult:
+        conflict = await ConflictRepository(session).save(
+            SyncConflict(
+                client_id=mutation.client_id,
+                subject=caller.subject,
+                device_id=device_id,
+                entity_type=SyncEntity.CASE.value,
+                entity_id=case.id,
+                case_id=case.id,
+                province_code=case.province_code,
+                commune_code=case.commune_code,
+                base_version=base,
+                server_version=case.version,
+                client_changes={"action": mutation.action.value, **mutation.data},
+                server_state=snapshot(case),
+                status=ConflictStatus.OPEN.value,
+            )
+        )
+        record.outcome = MutationOutcome.CONFLICT.value
+        record.entity_id = case.id
+        record.entity_version = case.version
+        record.conflict_id = conflict.id
+        await MutationRepository(session).save(record)
+        await self._emit(session, "sync_conflict.raised", conflict)
+        return MutationResult(
+            client_id=mutation.client_id,
+            outcome=MutationOutcome.CONFLICT,
+            entity_id=case.id,
+            entity_version=case.version,
+            conflict_id=conflict.id,
+            detail=f"The case is {case.status} at version {case.version}; the step was made on {base}.",
+        )
 
     async def _target(self, session: AsyncSession, caller: Principal, mutation: Mutation) -> uuid.UUID:
         if mutation.finding_id is not None:
@@ -413,7 +523,9 @@ class FieldSyncService:
         check_version(conflict.version, expected_version)
         if conflict.status != ConflictStatus.OPEN:
             raise ConflictAlreadyResolved("The conflict was already resolved.")
-        if data.resolution is ConflictResolution.APPLY_CLIENT:
+        if data.resolution is ConflictResolution.APPLY_CLIENT and conflict.entity_type == SyncEntity.CASE:
+            await self._apply_case_conflict(session, caller, conflict)
+        elif data.resolution is ConflictResolution.APPLY_CLIENT:
             changes = {k: v for k, v in conflict.client_changes.items() if k != "photo_sha256"}
             try:
                 update = FindingUpdate.model_validate(changes)
@@ -434,6 +546,34 @@ class FieldSyncService:
         await ConflictRepository(session).save(conflict)
         await self._emit(session, "sync_conflict.resolved", conflict)
         return conflict
+
+    @staticmethod
+    async def _apply_case_conflict(session: AsyncSession, caller: Principal, conflict: SyncConflict) -> None:
+        """Take the device's case step on the case as it is now (its transition rules still apply)."""
+        changes = dict(conflict.client_changes)
+        action = MutationAction(changes.pop("action"))
+        try:
+            step: CaseStart | CaseConclude = (
+                CaseStart.model_validate(changes)
+                if action is MutationAction.CASE_START
+                else CaseConclude.model_validate(changes)
+            )
+        except ValidationError as exc:
+            raise _data_error(exc) from exc
+        case = await inspection_case_service.get(session, caller, conflict.case_id)
+        if isinstance(step, CaseStart):
+            await inspection_case_service.start(session, caller, case.id, case.version, step)
+        else:
+            await inspection_case_service.conclude(session, caller, case.id, case.version, step)
+
+
+def _case_step(mutation: Mutation) -> CaseStart | CaseConclude:
+    try:
+        if mutation.action is MutationAction.CASE_START:
+            return CaseStart.model_validate(mutation.data)
+        return CaseConclude.model_validate(mutation.data)
+    except ValidationError as exc:
+        raise _data_error(exc) from exc
 
 
 field_sync_service = FieldSyncService()
