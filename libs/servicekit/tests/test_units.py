@@ -7,10 +7,12 @@ import logging
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
 
 import pytest
 import sqlalchemy as sa
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import AwareDatetime, Field, SecretStr, TypeAdapter, ValidationError
 
 from sample_service.app import SampleSettings, make_settings
 from servicekit.areas import AreaScope
@@ -19,7 +21,7 @@ from servicekit.errors import NotFound, PreconditionFailed, PreconditionRequired
 from servicekit.observability import JsonFormatter, scrub
 from servicekit.pagination import InvalidCursor, decode_cursor, encode_cursor
 from servicekit.principal import principal_from_claims
-from servicekit.schemas import WriteModel
+from servicekit.schemas import IsoDate, IsoDateTime, QueryBool, WriteModel
 
 
 class TestSettings:
@@ -132,6 +134,86 @@ class TestWriteModel:
         assert body.tags == ["Thuỷ"]
         with pytest.raises(ValidationError):
             Body.model_validate({"name": "x", "role": "admin"})
+
+
+class Kind(StrEnum):
+    A = "a"
+
+
+class Line(WriteModel):
+    count: int
+
+
+class StrictBody(WriteModel):
+    active: bool
+    amount: Annotated[int, Field(ge=0)]
+    share: float
+    on: date
+    at: AwareDatetime | None = None
+    ref: uuid.UUID
+    kind: Kind
+    type: int = 0  # a field named like a core-schema key is hardened too
+    lines: list[Line] = Field(default_factory=list)
+
+
+GOOD = {"active": True, "amount": 5, "share": 1, "on": "2026-11-28", "ref": str(uuid.uuid4()), "kind": "a"}
+
+
+class TestStrictInput:
+    """Input is strict: malformed values are refused, never guessed (docs/conventions.md, API)."""
+
+    def test_json_strings_for_dates_uuids_enums_still_work(self) -> None:
+        body = StrictBody.model_validate({**GOOD, "at": "2026-11-28T08:00:00+07:00", "lines": [{"count": 2}]})
+        assert body.on == date(2026, 11, 28)
+        assert body.kind is Kind.A
+        assert body.share == 1.0
+        assert body.at is not None
+        assert body.at.utcoffset() is not None
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("active", 0),
+            ("active", 1),
+            ("active", "true"),
+            ("amount", "5"),
+            ("amount", 5.0),
+            ("amount", True),
+            ("share", "1.5"),
+            ("on", 0),
+            ("on", "1654646400"),
+            ("on", "2026-11-28T00:00:00"),
+            ("at", 0),
+            ("at", "1654646400"),
+            ("type", "1"),
+            ("lines", [{"count": "2"}]),
+        ],
+    )
+    def test_lax_values_are_refused(self, field: str, value: object) -> None:
+        with pytest.raises(ValidationError) as raised:
+            StrictBody.model_validate({**GOOD, field: value})
+        assert raised.value.errors()[0]["loc"][0] == field
+
+    @pytest.mark.parametrize("value", ["0", "1654646400", "2026-11-28T00:00:00", "28/11/2026", ""])
+    def test_iso_date_parameter(self, value: str) -> None:
+        assert TypeAdapter(IsoDate).validate_python("2026-11-28") == date(2026, 11, 28)
+        with pytest.raises(ValidationError):
+            TypeAdapter(IsoDate).validate_python(value)
+
+    def test_iso_datetime_parameter(self) -> None:
+        adapter = TypeAdapter(IsoDateTime)
+        assert adapter.validate_python("2026-11-28T08:00:00+07:00").year == 2026
+        for value in ("0", "1654646400", "2026-11-28"):
+            with pytest.raises(ValidationError):
+                adapter.validate_python(value)
+
+    def test_query_bool_is_true_or_false_only(self) -> None:
+        adapter = TypeAdapter(QueryBool)
+        assert adapter.validate_python("true") is True
+        assert adapter.validate_python("false") is False
+        for value in ("1", "0", "yes", "on", "True", ""):
+            with pytest.raises(ValidationError):
+                adapter.validate_python(value)
 
 
 class TestLogs:

@@ -66,6 +66,22 @@ class TestProblems:
             }
         ]
 
+    async def test_a_query_parameter_given_twice_is_a_422(
+        self, client: httpx.AsyncClient, auth: Auth
+    ) -> None:
+        assert (await client.get("/v1/widgets?limit=5", headers=auth(**OFFICER))).status_code == 200
+        response = await client.get("/v1/widgets?limit=5&limit=6", headers=auth(**OFFICER))
+        assert response.status_code == 422
+        assert response.headers["content-type"] == PROBLEM
+        assert [(e["pointer"], e["code"]) for e in response.json()["errors"]] == [
+            ("/query/limit", "multiple_values")
+        ]
+
+    async def test_a_list_query_parameter_may_repeat(self, client: httpx.AsyncClient, auth: Auth) -> None:
+        headers = auth(roles=["service"], area_codes=["31"], scopes=["events:read"])
+        response = await client.get("/v1/events?type=a&type=b", headers=headers)
+        assert response.status_code == 200, response.text
+
     async def test_a_body_that_is_not_text_is_a_422_too(self, client: httpx.AsyncClient, auth: Auth) -> None:
         # Found by Schemathesis: FastAPI answered 400 (undocumented) for bytes that are not UTF-8.
         response = await client.post(

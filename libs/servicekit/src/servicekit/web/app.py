@@ -24,6 +24,7 @@ from servicekit.settings import BaseServiceSettings
 from servicekit.tokens import JwksCache, TokenVerifier
 from servicekit.web.auth import get_principal, publish_roles
 from servicekit.web.middleware import Metrics, RequestContextMiddleware
+from servicekit.web.params import single_valued_query
 from servicekit.web.platform import platform_router
 from servicekit.web.problems import install_error_handlers, problem_response
 
@@ -105,6 +106,8 @@ def create_service_app(
         version=spec.version,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        # A query parameter given twice is a 422, not "the last one wins" (docs/conventions.md, API).
+        dependencies=[Depends(single_valued_query)],
         servers=[{"url": spec.gateway_prefix, "description": "through the NOXH gateway"}],
         separate_input_output_schemas=False,
         # FastAPI's built-in docs pages load their scripts from a CDN; nothing may call the internet.

@@ -28,6 +28,7 @@ from funding_api.funding_source.service import commitment_service, contributor_s
 from funding_api.models import CommitmentKind, ContributorKind, FundingSourceKind
 from servicekit.errors import PreconditionFailed, PreconditionRequired, error_responses
 from servicekit.pagination import InvalidCursor, Page
+from servicekit.schemas import QueryBool
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
 
@@ -55,7 +56,7 @@ async def list_funding_sources(
     caller: FundingSourcesRead,
     page: Pagination,
     kind: FundingSourceKind | None = None,
-    active: bool | None = None,
+    active: QueryBool | None = None,
 ) -> Page[FundingSourceRead]:
     """The funding sources of the provinces you cover, oldest first."""
     rows, next_cursor = await funding_source_service.list_sources(

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -29,6 +28,7 @@ from funding_api.housing_fund.service import housing_fund_service
 from funding_api.models.housing_fund import MovementDirection, ReferenceStatus
 from servicekit.errors import error_responses
 from servicekit.pagination import InvalidCursor, Page
+from servicekit.schemas import IsoDate
 from servicekit.web.params import Pagination
 from servicekit.web.session import SessionDep
 
@@ -114,7 +114,7 @@ async def get_housing_fund_balance(
     session: SessionDep,
     caller: HousingFundRead,
     province_code: ProvinceCode,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
 ) -> FundBalance:
     """The fund's balance (derived from the movements, never stored), with the net per kind and
     purpose; `as_of` counts only movements on or before that date."""
@@ -135,7 +135,7 @@ async def get_housing_fund_projection(
     province_code: ProvinceCode,
     years: Annotated[int, Query(ge=1, le=10, description="Years ahead.")] = 5,
     basis_years: Annotated[int, Query(ge=1, le=5, description="Complete past years averaged.")] = 3,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
     format: ProjectionFormat = ProjectionFormat.JSON,
 ) -> FundProjection | Response:
     """Expected inflows per kind and outflows per purpose for each year ahead: the average of the

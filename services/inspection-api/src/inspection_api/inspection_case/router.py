@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import AwareDatetime
 
 from inspection_api.config import Settings
 from inspection_api.deps import RegistryClientDep
@@ -74,6 +72,7 @@ from inspection_api.inspection_case.states import allowed_actions
 from inspection_api.models import CaseKind, CaseStatus, InspectionCase
 from servicekit.errors import PreconditionFailed, PreconditionRequired, UpstreamUnavailable, error_responses
 from servicekit.pagination import InvalidCursor, Page
+from servicekit.schemas import IsoDate, IsoDateTime, QueryBool
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
 
@@ -145,7 +144,7 @@ async def list_inspection_cases(
     page: Pagination,
     status: CaseStatus | None = None,
     kind: CaseKind | None = None,
-    mine: Annotated[bool, Query(description="Only the cases assigned to you.")] = False,
+    mine: Annotated[QueryBool, Query(description="Only the cases assigned to you.")] = False,
     plan_item_id: uuid.UUID | None = None,
     parent_case_id: Annotated[uuid.UUID | None, Query(description="The re-checks of a case.")] = None,
 ) -> Page[CaseRead]:
@@ -398,7 +397,7 @@ async def upload_photo(
     response: Response,
     latitude: Annotated[float, Query(ge=-90, le=90, description="WGS 84 latitude where it was taken.")],
     longitude: Annotated[float, Query(ge=-180, le=180, description="WGS 84 longitude.")],
-    captured_at: Annotated[AwareDatetime, Query(description="When it was taken, with its UTC offset.")],
+    captured_at: Annotated[IsoDateTime, Query(description="When it was taken, with its UTC offset.")],
     gps_accuracy_m: Annotated[float | None, Query(ge=0, le=100_000)] = None,
     finding_id: uuid.UUID | None = None,
 ) -> EvidenceRead:
@@ -500,7 +499,7 @@ async def list_violation_types(
     session: SessionDep,
     caller: ViolationTypesRead,
     page: Pagination,
-    in_force_on: Annotated[date | None, Query(description="Only the entries in force that day.")] = None,
+    in_force_on: Annotated[IsoDate | None, Query(description="Only the entries in force that day.")] = None,
     code: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Page[ViolationTypeRead]:
     """The violation catalogue: legal basis, fine range in VND, validity; `is_draft` marks values from

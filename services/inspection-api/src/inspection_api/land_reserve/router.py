@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -36,6 +35,7 @@ from inspection_api.models import CommercialProjectKind, LandReserveMethod, Land
 from inspection_api.parcel.errors import ParcelNotFound
 from servicekit.errors import PreconditionFailed, PreconditionRequired, UpstreamUnavailable, error_responses
 from servicekit.pagination import InvalidCursor, Page
+from servicekit.schemas import IsoDate, QueryBool
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
 
@@ -166,11 +166,11 @@ async def list_land_reserve_obligations(
     caller: ObligationsRead,
     page: Pagination,
     overdue: Annotated[
-        bool | None,
+        QueryBool | None,
         Query(description="true: the next stage's deadline (`due_on`) is before `as_of`; false: it is not."),
     ] = None,
     as_of: Annotated[
-        date | None, Query(description="The local day overdue is judged on; default today.")
+        IsoDate | None, Query(description="The local day overdue is judged on; default today.")
     ] = None,
     status: LandReserveStatus | None = None,
     method: LandReserveMethod | None = None,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -38,6 +37,7 @@ from registry_api.admin_unit.service import admin_unit_service, unit_resolution_
 from registry_api.models import AdminUnitLevel, AdminUnitScheme, UnitResolutionStatus
 from servicekit.errors import PreconditionFailed, PreconditionRequired, error_responses
 from servicekit.pagination import InvalidCursor, Page
+from servicekit.schemas import IsoDate
 from servicekit.web.idempotency import IdempotencyKeyOptional, IdempotentRoute
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
@@ -59,7 +59,7 @@ async def list_admin_units(
     level: AdminUnitLevel | None = None,
     parent_code: Annotated[str | None, Query(pattern=r"^\d{2,5}$")] = None,
     valid_on: Annotated[
-        date | None,
+        IsoDate | None,
         Query(description="Only units that existed on this date (`valid_from` <= date <= `valid_to`)."),
     ] = None,
 ) -> Page[AdminUnitRead]:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -47,6 +46,7 @@ from registry_api.household.errors import AreaNotCovered
 from registry_api.models import Application, ApplicationStatus
 from servicekit.errors import AppError, PreconditionFailed, PreconditionRequired, error_responses
 from servicekit.pagination import InvalidCursor, Page
+from servicekit.schemas import IsoDate
 from servicekit.web.idempotency import IdempotencyKeyRequired, IdempotentRoute
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
@@ -145,7 +145,7 @@ async def get_eligibility(
     application_id: uuid.UUID,
     session: SessionDep,
     caller: ApplicationsRead,
-    as_of: Annotated[date | None, Query(description="Apply the rules of this date instead.")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="Apply the rules of this date instead.")] = None,
 ) -> EligibilityRead:
     """The eligibility trace: each rule in force on the submission date (or `as_of`; today for a
     draft) with pass / fail / unknown / not_applicable, the evidence used and its legal basis."""
@@ -238,7 +238,7 @@ async def withdraw_application(
     "/beneficiary-groups", response_model=Page[BeneficiaryGroupRead], responses=error_responses(InvalidCursor)
 )
 async def list_beneficiary_groups(
-    session: SessionDep, _caller: ReferenceRead, page: Pagination, on: date | None = None
+    session: SessionDep, _caller: ReferenceRead, page: Pagination, on: IsoDate | None = None
 ) -> Page[BeneficiaryGroupRead]:
     """The beneficiary groups (HL2023 Art. 76) with their legal basis; with `on`, those valid that day."""
     rows, next_cursor = await application_service.list_groups(session, page, on)

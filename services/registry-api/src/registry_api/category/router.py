@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -20,6 +19,7 @@ from registry_api.household.errors import HouseholdClosed, HouseholdNotFound
 from registry_api.models import CategoryKind
 from servicekit.errors import PreconditionFailed, PreconditionRequired, error_responses
 from servicekit.pagination import InvalidCursor, Page
+from servicekit.schemas import IsoDate
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
 
@@ -64,7 +64,7 @@ async def list_household_categories(
     session: SessionDep,
     caller: CategoriesRead,
     page: Pagination,
-    on: Annotated[date | None, Query(description="Only categories valid on this local date.")] = None,
+    on: Annotated[IsoDate | None, Query(description="Only categories valid on this local date.")] = None,
     kind: CategoryKind | None = None,
 ) -> Page[CategoryRead]:
     """A household's categories, oldest first; with `on`, those valid on that day."""

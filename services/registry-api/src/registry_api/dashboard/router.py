@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -19,6 +18,7 @@ from registry_api.dashboard.schemas import (
 from registry_api.dashboard.service import dashboard_service
 from registry_api.person.service import local_today
 from servicekit.errors import error_responses
+from servicekit.schemas import IsoDate
 from servicekit.web.session import SessionDep
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 async def households_by_category(
     session: SessionDep,
     caller: DashboardRead,
-    on: date | None = None,
+    on: IsoDate | None = None,
     boundaries: Boundaries = Boundaries.NEW,
     level: RollUpLevel = RollUpLevel.COMMUNE,
 ) -> HouseholdCategoryCounts:
@@ -46,8 +46,8 @@ async def support_cases_by_area(
     session: SessionDep,
     caller: DashboardRead,
     by: SupportCaseDimension = SupportCaseDimension.STATUS,
-    proposed_from: date | None = None,
-    proposed_to: date | None = None,
+    proposed_from: IsoDate | None = None,
+    proposed_to: IsoDate | None = None,
     boundaries: Boundaries = Boundaries.NEW,
     level: RollUpLevel = RollUpLevel.COMMUNE,
 ) -> SupportCaseCounts:
@@ -77,7 +77,7 @@ async def support_cases_by_area(
 async def households_by_dwelling_condition(
     session: SessionDep,
     caller: DashboardRead,
-    on: date | None = None,
+    on: IsoDate | None = None,
     boundaries: Boundaries = Boundaries.NEW,
     level: RollUpLevel = RollUpLevel.COMMUNE,
 ) -> HouseholdConditionCounts:
@@ -100,8 +100,8 @@ async def households_by_dwelling_condition(
 async def temporary_houses_remaining(
     session: SessionDep,
     caller: DashboardRead,
-    from_: Annotated[date, Query(alias="from", description="A day of the first period.")],
-    to: Annotated[date | None, Query(description="The last day counted (today by default).")] = None,
+    from_: Annotated[IsoDate, Query(alias="from", description="A day of the first period.")],
+    to: Annotated[IsoDate | None, Query(description="The last day counted (today by default).")] = None,
     interval: Interval = Interval.MONTH,
     boundaries: Boundaries = Boundaries.NEW,
     level: RollUpLevel = RollUpLevel.COMMUNE,

@@ -38,6 +38,7 @@ from registry_api.person.errors import (
 from registry_api.person.schemas import PersonRead
 from servicekit.errors import PreconditionFailed, PreconditionRequired, error_responses
 from servicekit.pagination import InvalidCursor, Page
+from servicekit.schemas import QueryBool
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
 
@@ -91,7 +92,7 @@ async def list_households(
     page: Pagination,
     commune_code: Annotated[str | None, Query(pattern=r"^\d{5}$")] = None,
     residence_area: ResidenceArea | None = None,
-    include_closed: bool = False,
+    include_closed: QueryBool = False,
 ) -> Page[HouseholdRead]:
     """The households in your area, oldest first (closed ones only when asked)."""
     rows, next_cursor = await household_service.list_households(

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -29,6 +28,7 @@ from registry_api.review.errors import CampaignNotFound
 from registry_api.reviewimport.errors import ReviewImportOptionsInvalid, ReviewResultsCommuneOfficersOnly
 from servicekit.errors import error_responses
 from servicekit.pagination import InvalidCursor, Page
+from servicekit.schemas import IsoDate
 from servicekit.web.params import Pagination
 from servicekit.web.session import SessionDep
 
@@ -105,7 +105,7 @@ async def upload_import(
         uuid.UUID | None, Query(description="With review_results: the campaign the list belongs to.")
     ] = None,
     meeting_held_on: Annotated[
-        date | None, Query(description="With review_results: the village meeting that agreed the list.")
+        IsoDate | None, Query(description="With review_results: the village meeting that agreed the list.")
     ] = None,
     meeting_agreement_pct: Annotated[
         Decimal | None,

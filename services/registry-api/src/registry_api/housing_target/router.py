@@ -18,6 +18,7 @@ from registry_api.housing_target.schemas import HousingTargetCreate, HousingTarg
 from registry_api.housing_target.service import housing_target_service
 from servicekit.errors import FieldError, error_responses
 from servicekit.pagination import InvalidCursor, Page
+from servicekit.schemas import QueryBool
 from servicekit.web.params import Pagination
 from servicekit.web.session import SessionDep
 
@@ -66,7 +67,7 @@ async def list_housing_targets(
     _caller: TargetsRead,
     page: Pagination,
     period: Annotated[str | None, Query(pattern=r"^(20\d\d)-(20\d\d)$")] = None,
-    current_only: bool = True,
+    current_only: QueryBool = True,
 ) -> Page[HousingTargetRead]:
     """The targets (published plans, not area-filtered), oldest first; by default only the current
     version of each."""

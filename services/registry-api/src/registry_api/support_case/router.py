@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -47,6 +46,7 @@ from registry_api.support_case.service import CaseWithFunding, support_case_serv
 from servicekit.errors import PreconditionFailed, PreconditionRequired, error_responses
 from servicekit.pagination import InvalidCursor, Page
 from servicekit.principal import Principal
+from servicekit.schemas import IsoDate
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
 
@@ -107,8 +107,12 @@ async def list_support_cases(
     stream: SupportStream | None = None,
     kind: SupportKind | None = None,
     status: SupportCaseStatus | None = None,
-    proposed_from: Annotated[date | None, Query(description="Proposed on or after this local date.")] = None,
-    proposed_to: Annotated[date | None, Query(description="Proposed on or before this local date.")] = None,
+    proposed_from: Annotated[
+        IsoDate | None, Query(description="Proposed on or after this local date.")
+    ] = None,
+    proposed_to: Annotated[
+        IsoDate | None, Query(description="Proposed on or before this local date.")
+    ] = None,
 ) -> Page[SupportCaseRead]:
     """The support cases of your area, oldest first, filtered as asked."""
     rows, next_cursor = await support_case_service.list_cases(
