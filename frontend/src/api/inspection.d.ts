@@ -999,10 +999,15 @@ export interface paths {
          * Push Batch
          * @description Push up to 1,000 mutations made offline, applied in order. Each has its own `client_id` (a UUID
          *     made on the device, the mutation's idempotency key) and, for an update, the `base_version` it was
-         *     made on. Each is answered: `applied`; `duplicate` (already received: nothing changes, so a batch
-         *     can be re-sent, whole or in part); `conflict` (the finding moved on since: nothing is overwritten,
-         *     the change is kept as a conflict for a person to resolve); or `rejected` with a `code` (e.g.
-         *     `photo_not_uploaded`: upload the photos to the case first, then send the mutation again).
+         *     made on. Actions: `finding.create`, `finding.update`, and the case steps `case.start`
+         *     (`{checklist_version_id?}`) and `case.conclude` (`{conclusion, concluded_on}`, as the online
+         *     conclude endpoint), each with the case's `base_version` (or, for a conclusion after a start made
+         *     offline, `base_client_id` = that start's `client_id`); case steps go through the same transition
+         *     rules, audit and events as online. Each is answered: `applied`; `duplicate` (already received:
+         *     nothing changes, so a batch can be re-sent, whole or in part); `conflict` (the finding or case
+         *     moved on since: nothing is overwritten, the change is kept as a conflict for a person to
+         *     resolve); or `rejected` with a `code` (e.g. `photo_not_uploaded`: upload the photos to the case
+         *     first, then send the mutation again; `case_transition_not_allowed`, `case_closed`).
          *     A batch that is malformed or larger than 1,000 items is refused whole (422), nothing applied.
          */
         post: operations["field-sync-push_batch"];
@@ -2096,14 +2101,19 @@ export interface components {
             finding_client_id?: string | null;
             /**
              * Base Version
-             * @description finding.update: the version the change was made on.
+             * @description finding.update: the finding's version the change was made on; case.start and case.conclude: the case's version.
              */
             base_version?: number | null;
             /**
-             * Data
-             * @description finding.create: {checklist_item_key?, outcome, note?}; finding.update: {outcome?, note?}.
+             * Base Client Id
+             * @description case.conclude of a case started offline: the `client_id` of that case.start instead of `base_version`; the base is the version the applied start left the case at.
              */
-            data: {
+            base_client_id?: string | null;
+            /**
+             * Data
+             * @description finding.create: {checklist_item_key?, outcome, note?}; finding.update: {outcome?, note?}; case.start: {checklist_version_id?}; case.conclude: {conclusion, concluded_on} as the online conclude endpoint takes them.
+             */
+            data?: {
                 [key: string]: unknown;
             };
             /**
@@ -2116,7 +2126,7 @@ export interface components {
          * MutationAction
          * @enum {string}
          */
-        MutationAction: "finding.create" | "finding.update";
+        MutationAction: "finding.create" | "finding.update" | "case.start" | "case.conclude";
         /**
          * MutationOutcome
          * @enum {string}
