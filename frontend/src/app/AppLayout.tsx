@@ -34,7 +34,11 @@ export function AppLayout({ children }: { children: ReactNode }) {
     ...screens.map((screen) => ({
       key: screen.id,
       icon: screen.icon,
-      label: <Link to={screen.path}>{t(screen.labelKey)}</Link>,
+      label: (
+        <Link to={screen.path} title={t(screen.labelKey)}>
+          {t(screen.labelKey)}
+        </Link>
+      ),
     })),
   ];
 

@@ -1,8 +1,10 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { createRoute, createRouter } from "@tanstack/react-router";
 import { adminUnitsRoutes } from "@/features/admin-units/routes";
+import { commitmentsRoutes } from "@/features/commitments/routes";
 import { dashboardSearchSchema } from "@/features/dashboard/search";
 import { duplicatesRoutes } from "@/features/duplicates/routes";
+import { entrustmentsRoutes } from "@/features/entrustments/routes";
 import { financeRoutes } from "@/features/finance/routes";
 import { fundingSourcesRoutes } from "@/features/funding-sources/routes";
 import { HomePage } from "@/features/home/HomePage";
@@ -13,6 +15,7 @@ import { landUsePlansRoutes } from "@/features/land-use-plans/routes";
 import { projectsRoutes } from "@/features/projects/routes";
 import { reviewsRoutes } from "@/features/reviews/routes";
 import { supportCasesRoutes } from "@/features/support-cases/routes";
+import { conflictsRoutes } from "@/features/sync-conflicts/routes";
 import { rootRoute } from "./rootRoute";
 
 const homeRoute = createRoute({
@@ -42,6 +45,9 @@ export const routeTree = rootRoute.addChildren([
   ...importsRoutes,
   ...financeRoutes,
   ...inspectionRoutes,
+  ...conflictsRoutes,
+  ...commitmentsRoutes,
+  ...entrustmentsRoutes,
 ]);
 
 /** Plain query strings (?parent_code=01&page=2): every value stays a string (codes keep their leading

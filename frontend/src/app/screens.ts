@@ -1,7 +1,9 @@
 /** Every domain's screens, in menu order. A new domain adds its `screen.tsx` here and its routes in
  * router.tsx. */
 import { adminUnitsScreen } from "@/features/admin-units/screen";
+import { commitmentsScreen } from "@/features/commitments/screen";
 import { duplicatesScreen } from "@/features/duplicates/screen";
+import { entrustmentsScreen } from "@/features/entrustments/screen";
 import {
   allocationsScreen,
   financeReportsScreen,
@@ -23,6 +25,7 @@ import { landUsePlansScreen } from "@/features/land-use-plans/screen";
 import { applicationsScreen, projectsScreen, roundsScreen } from "@/features/projects/screen";
 import { reviewsScreen } from "@/features/reviews/screen";
 import { supportCasesScreen } from "@/features/support-cases/screen";
+import { conflictsScreen } from "@/features/sync-conflicts/screen";
 import type { Screen } from "./screen";
 
 export const SCREENS: readonly Screen[] = [
@@ -36,10 +39,12 @@ export const SCREENS: readonly Screen[] = [
   importsScreen,
   adminUnitsScreen,
   fundingSourcesScreen,
+  commitmentsScreen,
   allocationsScreen,
   ledgerScreen,
   loansScreen,
   loanExceptionsScreen,
+  entrustmentsScreen,
   housingFundScreen,
   financeReportsScreen,
   landUsePlansScreen,
@@ -47,4 +52,5 @@ export const SCREENS: readonly Screen[] = [
   casesScreen,
   obligationsScreen,
   commercialProjectsScreen,
+  conflictsScreen,
 ];

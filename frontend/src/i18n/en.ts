@@ -1,4 +1,5 @@
 /** English: the second language. Typed against vi.ts, so a missing or extra key fails the build. */
+import { createsEn } from "@/features/creates/i18n";
 import { financeEn, financeProblemsEn } from "@/features/finance/i18n";
 import { inspectionEn, inspectionProblemsEn } from "@/features/inspection/i18n";
 import { traceEn } from "@/features/projects/traceWords";
@@ -675,6 +676,7 @@ export const en: Messages = {
     bool_parsing: "Not a valid value.",
     invalid: "Not a valid value.",
   },
+  creates: createsEn,
   finance: financeEn,
   inspection: inspectionEn,
   trace: traceEn,

@@ -1,4 +1,5 @@
 /** Vietnamese: the app's first language. Every key here must exist in en.ts (the type checks it). */
+import { createsVi } from "@/features/creates/i18n";
 import { financeProblemsVi, financeVi } from "@/features/finance/i18n";
 import { inspectionProblemsVi, inspectionVi } from "@/features/inspection/i18n";
 import { traceVi } from "@/features/projects/traceWords";
@@ -668,6 +669,7 @@ export const vi = {
     bool_parsing: "Giá trị không hợp lệ.",
     invalid: "Giá trị không hợp lệ.",
   },
+  creates: createsVi,
   finance: financeVi,
   inspection: inspectionVi,
   trace: traceVi,

@@ -7,6 +7,7 @@ import { cursorTrail } from "@/api/paging";
 import { useApi } from "@/app/services";
 import { KeysetList } from "@/components/KeysetList";
 import { PageHeader } from "@/components/PageHeader";
+import { RunDetectionButton } from "@/features/creates/dialogs";
 import { formatDate } from "@/lib/format";
 import { type Candidate, candidatesQuery } from "./queries";
 import { DUPLICATE_STATUSES, type DuplicatesSearch } from "./search";
@@ -59,7 +60,11 @@ export function DuplicatesPage() {
   ];
   return (
     <>
-      <PageHeader title={t("duplicates.title")} subtitle={t("duplicates.subtitle")} />
+      <PageHeader
+        title={t("duplicates.title")}
+        subtitle={t("duplicates.subtitle")}
+        extra={<RunDetectionButton />}
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form layout="inline">
           <Form.Item label={t("duplicates.status")}>

@@ -8,6 +8,7 @@ import { useApi, useUser } from "@/app/services";
 import { KeysetList } from "@/components/KeysetList";
 import { PageHeader } from "@/components/PageHeader";
 import { ProblemAlert } from "@/components/ProblemAlert";
+import { RecordMovementButton, ReverseMovementButton, useFundWriter } from "@/features/creates/fund";
 import { formatDate } from "@/lib/format";
 import {
   type FundProjection,
@@ -34,6 +35,7 @@ export function HousingFundPage() {
   const balance = useQuery(fundBalanceQuery(api, province));
   const projection = useQuery(fundProjectionQuery(api, province));
   const movements = useQuery(movementsQuery(api, province, search));
+  const canWrite = useFundWriter();
   const columns: ColumnsType<Movement> = [
     {
       title: t("finance.fund.occurredOn"),
@@ -49,7 +51,16 @@ export function HousingFundPage() {
         <Tag color={v === "inflow" ? "green" : "volcano"}>{t(`finance.fund.directions.${v}`)}</Tag>
       ),
     },
-    { title: t("finance.fund.category"), dataIndex: "category" },
+    {
+      title: t("finance.fund.category"),
+      dataIndex: "category",
+      render: (v: string, row) => (
+        <>
+          {t(`creates.fund.categories.${v}` as "creates.fund.categories.other_inflow", { defaultValue: v })}
+          {row.reverses_id ? <Tag style={{ marginInlineStart: 8 }}>{t("creates.fund.reversed")}</Tag> : null}
+        </>
+      ),
+    },
     {
       title: t("finance.allocations.amount"),
       dataIndex: "amount_vnd",
@@ -58,10 +69,25 @@ export function HousingFundPage() {
     },
     { title: t("finance.fund.document"), dataIndex: "document_number" },
     { title: t("finance.allocations.description"), dataIndex: "description" },
+    ...(canWrite
+      ? [
+          {
+            title: t("common.actions"),
+            key: "actions",
+            width: 110,
+            render: (_: unknown, row: Movement) =>
+              row.reverses_id ? null : <ReverseMovementButton movementId={row.id} />,
+          },
+        ]
+      : []),
   ];
   return (
     <>
-      <PageHeader title={t("finance.fund.title")} subtitle={t("finance.fund.subtitle")} />
+      <PageHeader
+        title={t("finance.fund.title")}
+        subtitle={t("finance.fund.subtitle")}
+        extra={<RecordMovementButton />}
+      />
       <ProblemAlert error={balance.error} />
       <Row gutter={16} style={{ marginBottom: 16 }}>
         {(["balance", "inflow", "outflow"] as const).map((k) => (

@@ -197,11 +197,11 @@ export const financeVi = {
 
 export const financeEn: Strings<typeof financeVi> = {
   nav: {
-    allocations: "Allocations and disbursements",
+    allocations: "Allocations, payouts",
     ledger: "Funding ledger",
     loans: "VBSP loans",
     loanExceptions: "Loan exceptions",
-    housingFund: "Housing development fund",
+    housingFund: "Housing fund",
     reports: "Funding reports",
   },
   money: "{{value}} ₫",

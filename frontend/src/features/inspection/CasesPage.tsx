@@ -7,6 +7,7 @@ import { cursorTrail } from "@/api/paging";
 import { useApi } from "@/app/services";
 import { KeysetList } from "@/components/KeysetList";
 import { PageHeader } from "@/components/PageHeader";
+import { OpenInspectionCaseButton } from "@/features/creates/dialogs";
 import { EnumFilter } from "@/features/finance/ui";
 import { formatDate } from "@/lib/format";
 import { type Case, casesQuery } from "./queries";
@@ -70,7 +71,11 @@ export function CasesPage() {
   ];
   return (
     <>
-      <PageHeader title={t("inspection.cases.title")} subtitle={t("inspection.cases.subtitle")} />
+      <PageHeader
+        title={t("inspection.cases.title")}
+        subtitle={t("inspection.cases.subtitle")}
+        extra={<OpenInspectionCaseButton />}
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form layout="inline" style={{ rowGap: 8 }}>
           <EnumFilter

@@ -7,6 +7,7 @@ import { cursorTrail } from "@/api/paging";
 import { useApi } from "@/app/services";
 import { KeysetList } from "@/components/KeysetList";
 import { PageHeader } from "@/components/PageHeader";
+import { NewObligationButton } from "@/features/creates/landReserve";
 import { EnumFilter, Money } from "@/features/finance/ui";
 import { formatDate } from "@/lib/format";
 import { type Obligation, obligationsQuery } from "./queries";
@@ -61,7 +62,11 @@ export function ObligationsPage() {
   ];
   return (
     <>
-      <PageHeader title={t("inspection.obligations.title")} subtitle={t("inspection.obligations.subtitle")} />
+      <PageHeader
+        title={t("inspection.obligations.title")}
+        subtitle={t("inspection.obligations.subtitle")}
+        extra={<NewObligationButton />}
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form layout="inline" style={{ rowGap: 8 }}>
           <EnumFilter

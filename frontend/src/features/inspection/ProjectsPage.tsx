@@ -7,6 +7,7 @@ import { cursorTrail } from "@/api/paging";
 import { useApi } from "@/app/services";
 import { KeysetList } from "@/components/KeysetList";
 import { PageHeader } from "@/components/PageHeader";
+import { NewCommercialProjectButton } from "@/features/creates/landReserve";
 import { EnumFilter } from "@/features/finance/ui";
 import { type CommercialProject, commercialProjectsQuery } from "./queries";
 import { PROJECT_KINDS, type ProjectsSearch } from "./search";
@@ -49,7 +50,11 @@ export function ProjectsPage() {
   ];
   return (
     <>
-      <PageHeader title={t("inspection.projects.title")} subtitle={t("inspection.projects.subtitle")} />
+      <PageHeader
+        title={t("inspection.projects.title")}
+        subtitle={t("inspection.projects.subtitle")}
+        extra={<NewCommercialProjectButton />}
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form layout="inline" style={{ rowGap: 8 }}>
           <EnumFilter

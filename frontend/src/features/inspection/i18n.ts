@@ -5,8 +5,8 @@ export const inspectionVi = {
   nav: {
     flags: "Cảnh báo trục lợi",
     cases: "Thanh tra, kiểm tra",
-    obligations: "Quỹ đất 20% nhà ở xã hội",
-    commercialProjects: "Dự án nhà ở thương mại",
+    obligations: "Quỹ đất 20% NOXH",
+    commercialProjects: "Dự án thương mại",
   },
   flags: {
     title: "Cảnh báo trục lợi chính sách",
@@ -175,7 +175,7 @@ export const inspectionEn: Strings<typeof inspectionVi> = {
     flags: "Profiteering flags",
     cases: "Inspections and checks",
     obligations: "20% land reserve",
-    commercialProjects: "Commercial housing projects",
+    commercialProjects: "Commercial projects",
   },
   flags: {
     title: "Profiteering flags",

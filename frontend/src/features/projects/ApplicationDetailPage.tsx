@@ -10,6 +10,7 @@ import { ActionDialog } from "@/components/ActionDialog";
 import { PageHeader } from "@/components/PageHeader";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { useCanWrite } from "@/components/RequireScreen";
+import { AddEvidenceButton } from "@/features/creates/evidence";
 import { formatDate, formatNumber } from "@/lib/format";
 import { ApplicationStatusTag } from "./ApplicationsPage";
 import {
@@ -270,7 +271,11 @@ export function ApplicationDetailPage() {
           <Typography.Text type="secondary">{t("applications.noTrace")}</Typography.Text>
         )}
       </Card>
-      <Card size="small" title={t("applications.evidence")}>
+      <Card
+        size="small"
+        title={t("applications.evidence")}
+        extra={<AddEvidenceButton application={a} canWrite={canWrite} />}
+      >
         <Table<Evidence>
           size="small"
           rowKey="id"

@@ -7,8 +7,11 @@ import { cursorTrail } from "@/api/paging";
 import { useApi } from "@/app/services";
 import { KeysetList } from "@/components/KeysetList";
 import { PageHeader } from "@/components/PageHeader";
+import { useCanWrite } from "@/components/RequireScreen";
+import { NewApplicationButton } from "@/features/creates/evidence";
 import { formatDate } from "@/lib/format";
 import { type ApplicationRow, type ApplicationStatus, applicationsQuery } from "./queries";
+import { applicationsScreen } from "./screen";
 import { APPLICATION_STATUSES, type ApplicationsSearch } from "./search";
 
 const route = getRouteApi("/applications/");
@@ -32,6 +35,7 @@ export function ApplicationStatusTag({ status }: { status: ApplicationStatus }) 
 
 export function ApplicationsPage() {
   const { t } = useTranslation();
+  const canWrite = useCanWrite(applicationsScreen);
   const api = useApi();
   const search = route.useSearch();
   const navigate = route.useNavigate();
@@ -67,7 +71,11 @@ export function ApplicationsPage() {
   ];
   return (
     <>
-      <PageHeader title={t("applications.title")} subtitle={t("applications.subtitle")} />
+      <PageHeader
+        title={t("applications.title")}
+        subtitle={t("applications.subtitle")}
+        extra={<NewApplicationButton canWrite={canWrite} />}
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form layout="inline">
           <Form.Item label={t("applications.status")}>

@@ -10,6 +10,7 @@ import {
   Form,
   Row,
   Skeleton,
+  Space,
   Steps,
   Table,
   Tag,
@@ -25,6 +26,7 @@ import { ActionDialog } from "@/components/ActionDialog";
 import { PageHeader } from "@/components/PageHeader";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { useCanWrite } from "@/components/RequireScreen";
+import { OpenRoundButton, SalePublicationButton } from "@/features/creates/dialogs";
 import { formatDate, formatNumber } from "@/lib/format";
 import {
   type Milestone,
@@ -125,7 +127,16 @@ export function ProjectDetailPage() {
   ];
   return (
     <>
-      <PageHeader title={p.name} subtitle={`${t(`projects.kinds.${p.kind}`)} — ${p.investor}`} extra={back} />
+      <PageHeader
+        title={p.name}
+        subtitle={`${t(`projects.kinds.${p.kind}`)} — ${p.investor}`}
+        extra={
+          <>
+            <OpenRoundButton projectId={p.id} />
+            {back}
+          </>
+        }
+      />
       <ProblemAlert
         error={problem}
         onReload={
@@ -192,11 +203,14 @@ export function ProjectDetailPage() {
                 description: formatDate(p[DATE_OF[m]]) || t("projects.notYet"),
               }))}
             />
-            {canWrite && next ? (
-              <Button type="primary" onClick={() => setRecording(next)}>
-                {t("projects.recordMilestone", { milestone: t(`projects.milestones.${next}`) })}
-              </Button>
-            ) : null}
+            <Space wrap>
+              {canWrite && next ? (
+                <Button type="primary" onClick={() => setRecording(next)}>
+                  {t("projects.recordMilestone", { milestone: t(`projects.milestones.${next}`) })}
+                </Button>
+              ) : null}
+              <SalePublicationButton key={etag} project={p} etag={etag} />
+            </Space>
           </Card>
         </Col>
         {showRounds ? (

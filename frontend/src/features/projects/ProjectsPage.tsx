@@ -8,6 +8,7 @@ import { useApi } from "@/app/services";
 import { CommuneSelect } from "@/components/CommuneSelect";
 import { KeysetList } from "@/components/KeysetList";
 import { PageHeader } from "@/components/PageHeader";
+import { NewProjectButton } from "@/features/creates/dialogs";
 import { formatNumber } from "@/lib/format";
 import { type Project, projectsQuery } from "./queries";
 import { PROJECT_KINDS, type ProjectsSearch } from "./search";
@@ -66,7 +67,11 @@ export function ProjectsPage() {
   ];
   return (
     <>
-      <PageHeader title={t("projects.title")} subtitle={t("projects.subtitle")} />
+      <PageHeader
+        title={t("projects.title")}
+        subtitle={t("projects.subtitle")}
+        extra={<NewProjectButton />}
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form layout="inline" style={{ rowGap: 8 }}>
           <Form.Item label={t("projects.kind")}>

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useApi } from "@/app/services";
 import { KeysetList } from "@/components/KeysetList";
 import { PageHeader } from "@/components/PageHeader";
+import { OpenRoundButton } from "@/features/creates/dialogs";
 import { formatDate } from "@/lib/format";
 import { allRoundsQuery, type Round } from "./queries";
 import type { RoundsSearch } from "./search";
@@ -61,7 +62,11 @@ export function RoundsPage() {
   ];
   return (
     <>
-      <PageHeader title={t("rounds.listTitle")} subtitle={t("rounds.listSubtitle")} />
+      <PageHeader
+        title={t("rounds.listTitle")}
+        subtitle={t("rounds.listSubtitle")}
+        extra={<OpenRoundButton />}
+      />
       <KeysetList query={query} search={search} go={go} columns={columns} rowKey="id" scrollX={800} />
     </>
   );

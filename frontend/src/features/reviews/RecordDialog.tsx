@@ -2,14 +2,21 @@
  * their fields, any other problem above the form in words. */
 import { useMutation } from "@tanstack/react-query";
 import { DatePicker, Form, Input, InputNumber, Modal, Select } from "antd";
-import type { Dayjs } from "dayjs";
+import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { toProblem } from "@/api/problem";
 import { useApi } from "@/app/services";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { fieldErrorMessage } from "@/lib/problemText";
-import { createRecord, type RecordCreate, type ReviewRecord } from "./queries";
+import {
+  correctRecord,
+  createRecord,
+  type RecordCreate,
+  type RecordMode,
+  type ReviewRecord,
+  updateRecord,
+} from "./queries";
 import { RECORD_KINDS, REVIEW_STATUSES } from "./search";
 
 interface Values {
@@ -20,6 +27,7 @@ interface Values {
   meeting_held_on: Dayjs | null;
   meeting_agreement_pct: number | null;
   note?: string;
+  reason?: string;
 }
 
 const FIELDS = [
@@ -30,6 +38,7 @@ const FIELDS = [
   "meeting_held_on",
   "meeting_agreement_pct",
   "note",
+  "reason",
 ] as const;
 
 export function RecordDialog({
@@ -37,8 +46,11 @@ export function RecordDialog({
   open,
   onClose,
   onSaved,
+  editing,
 }: {
   campaignId: string;
+  /** A record to change (draft or returned) or to correct (approved); none: a new record. */
+  editing?: { record: ReviewRecord; mode: Exclude<RecordMode, null> } | null;
   open: boolean;
   onClose: () => void;
   onSaved: (record: ReviewRecord) => void;
@@ -48,16 +60,20 @@ export function RecordDialog({
   const [form] = Form.useForm<Values>();
   const [problem, setProblem] = useState<unknown>(null);
   const mutation = useMutation({
-    mutationFn: (values: Values) =>
-      createRecord(api, campaignId, {
-        household_id: values.household_id.trim(),
+    mutationFn: (values: Values) => {
+      const body = {
         kind: values.kind,
         status_before: values.status_before,
         status_after: values.status_after,
         meeting_held_on: values.meeting_held_on?.format("YYYY-MM-DD") ?? "",
         meeting_agreement_pct: values.meeting_agreement_pct ?? 0,
         note: values.note?.trim() ? values.note.trim() : null,
-      }),
+      };
+      if (editing?.mode === "edit") return updateRecord(api, editing.record, body);
+      if (editing?.mode === "correct")
+        return correctRecord(api, editing.record.id, { ...body, reason: values.reason?.trim() ?? "" });
+      return createRecord(api, campaignId, { ...body, household_id: values.household_id.trim() });
+    },
     onMutate: () => setProblem(null),
     onSuccess: (record) => {
       form.resetFields();
@@ -80,7 +96,11 @@ export function RecordDialog({
   return (
     <Modal
       open={open}
-      title={t("reviews.recordTitle")}
+      title={
+        editing
+          ? t(editing.mode === "edit" ? "creates.record.editTitle" : "creates.record.correctTitle")
+          : t("reviews.recordTitle")
+      }
       okText={t("common.save")}
       cancelText={t("common.cancel")}
       onOk={() => form.submit()}
@@ -94,14 +114,26 @@ export function RecordDialog({
         form={form}
         layout="vertical"
         onFinish={(values) => mutation.mutate(values)}
-        initialValues={{ kind: "new_case", status_before: "none", status_after: "poor" }}
+        initialValues={
+          editing
+            ? {
+                household_id: editing.record.household_id,
+                kind: editing.record.kind,
+                status_before: editing.record.status_before,
+                status_after: editing.record.status_after,
+                meeting_held_on: dayjs(editing.record.meeting_held_on),
+                meeting_agreement_pct: Number(editing.record.meeting_agreement_pct),
+                note: editing.record.note ?? "",
+              }
+            : { kind: "new_case", status_before: "none", status_after: "poor" }
+        }
       >
         <Form.Item
           name="household_id"
           label={t("reviews.householdId")}
           rules={[...required, { pattern: /^[0-9a-fA-F-]{36}$/, message: t("reviews.householdIdInvalid") }]}
         >
-          <Input autoComplete="off" />
+          <Input autoComplete="off" disabled={Boolean(editing)} />
         </Form.Item>
         <Form.Item name="kind" label={t("reviews.kind")} rules={required}>
           <Select options={RECORD_KINDS.map((value) => ({ value, label: t(`reviews.kinds.${value}`) }))} />
@@ -121,6 +153,15 @@ export function RecordDialog({
         <Form.Item name="note" label={t("reviews.note")}>
           <Input.TextArea rows={2} maxLength={2000} />
         </Form.Item>
+        {editing?.mode === "correct" ? (
+          <Form.Item
+            name="reason"
+            label={t("creates.record.reason")}
+            rules={[...required, { min: 5, max: 2000, message: t("creates.record.reasonLength") }]}
+          >
+            <Input.TextArea rows={2} maxLength={2000} />
+          </Form.Item>
+        ) : null}
       </Form>
     </Modal>
   );

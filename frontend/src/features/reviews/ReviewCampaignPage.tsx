@@ -30,8 +30,10 @@ import {
   type CommuneProgress,
   campaignQuery,
   progressQuery,
+  type RecordMode,
   type ReviewRecord,
   type ReviewState,
+  recordMode,
   recordsQuery,
   reviewsKey,
   runSetAction,
@@ -72,6 +74,9 @@ export function ReviewCampaignPage() {
   const canRecord = hasRole(user, RECORDERS);
   const canDecide = hasRole(user, DECIDERS);
   const [recording, setRecording] = useState(false);
+  const [editing, setEditing] = useState<{ record: ReviewRecord; mode: Exclude<RecordMode, null> } | null>(
+    null,
+  );
   const [pending, setPending] = useState<{ commune: string; action: SetAction } | null>(null);
   const [reason, setReason] = useState("");
   const [reasonInvalid, setReasonInvalid] = useState(false);
@@ -173,6 +178,19 @@ export function ReviewCampaignPage() {
       render: (v) => `${v}%`,
     },
     { title: t("reviews.setState"), dataIndex: "state", render: (s: ReviewState) => <StateTag state={s} /> },
+    {
+      title: t("common.actions"),
+      key: "record-actions",
+      width: 110,
+      render: (_, r) => {
+        const mode = recordMode(r, canRecord);
+        return mode ? (
+          <Button size="small" onClick={() => setEditing({ record: r, mode })}>
+            {t(`creates.record.${mode}`)}
+          </Button>
+        ) : null;
+      },
+    },
   ];
 
   const back = (
@@ -292,12 +310,22 @@ export function ReviewCampaignPage() {
       </Card>
 
       <RecordDialog
+        key={editing?.record.id ?? "new"}
         campaignId={campaignId}
-        open={recording}
-        onClose={() => setRecording(false)}
+        open={recording || editing !== null}
+        editing={editing}
+        onClose={() => {
+          setRecording(false);
+          setEditing(null);
+        }}
         onSaved={() => {
           setRecording(false);
-          void message.success(t("reviews.done.record"));
+          void message.success(
+            editing
+              ? t(editing.mode === "edit" ? "creates.record.saved" : "creates.record.corrected")
+              : t("reviews.done.record"),
+          );
+          setEditing(null);
           void queryClient.invalidateQueries({ queryKey: [...reviewsKey, "one", campaignId] });
         }}
       />

@@ -7,6 +7,7 @@ import { cursorTrail } from "@/api/paging";
 import { useApi } from "@/app/services";
 import { KeysetList } from "@/components/KeysetList";
 import { PageHeader } from "@/components/PageHeader";
+import { OpenCampaignButton } from "@/features/creates/dialogs";
 import { formatDate } from "@/lib/format";
 import { type Campaign, campaignsQuery } from "./queries";
 import type { CampaignsSearch } from "./search";
@@ -50,7 +51,11 @@ export function ReviewCampaignsPage() {
   ];
   return (
     <>
-      <PageHeader title={t("reviews.title")} subtitle={t("reviews.subtitle")} />
+      <PageHeader
+        title={t("reviews.title")}
+        subtitle={t("reviews.subtitle")}
+        extra={<OpenCampaignButton />}
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form layout="inline">
           <Form.Item label={t("reviews.year")} htmlFor="review-year">

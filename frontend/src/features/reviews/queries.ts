@@ -95,6 +95,42 @@ export function createRecord(api: Api, campaignId: string, body: RecordCreate) {
   );
 }
 
+export type RecordUpdate = components["schemas"]["RecordUpdate"];
+export type CorrectionCreate = components["schemas"]["CorrectionCreate"];
+export type RecordMode = "edit" | "correct" | null;
+
+/** Draft and returned records are changed in place; an approved one is corrected by a new record that
+ * carries the reason; a submitted one waits for the province. Only recorders do either. */
+export function recordMode(record: Pick<ReviewRecord, "state">, canRecord: boolean): RecordMode {
+  if (!canRecord) return null;
+  if (record.state === "draft" || record.state === "returned") return "edit";
+  if (record.state === "approved") return "correct";
+  return null;
+}
+
+/** The record's ETag is read right before the change and sent as If-Match. */
+export async function updateRecord(api: Api, record: Pick<ReviewRecord, "id">, body: RecordUpdate) {
+  const path = { record_id: record.id };
+  const current = await unwrapWithEtag(
+    api.registry.GET("/v1/review-records/{record_id}", { params: { path } }),
+  );
+  return unwrap(
+    api.registry.PATCH("/v1/review-records/{record_id}", {
+      params: { path, header: { "If-Match": current.etag ?? `W/"${current.data.version}"` } },
+      body,
+    }),
+  );
+}
+
+export function correctRecord(api: Api, recordId: string, body: CorrectionCreate) {
+  return unwrap(
+    api.registry.POST("/v1/review-records/{record_id}/corrections", {
+      params: { path: { record_id: recordId } },
+      body,
+    }),
+  );
+}
+
 export type SetAction = "submit" | "approve" | "return";
 
 /** A commune's record set moves as one: the set's ETag is read right before the step, sent as If-Match
