@@ -76,10 +76,23 @@ test-python: ## Every Python package's tests and the system test (real PostgreSQ
 	  fi; \
 	done
 
+.PHONY: fuzz
+fuzz: ## Long Schemathesis run, every operation of the three services in-process (FUZZ_EXAMPLES=100 each)
+	@set -e; trap '$(RUN) noxh pg stop --test >/dev/null 2>&1 || true' EXIT; \
+	REL_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),100) REL_FUZZ_LONG=1 $(PYTEST) -q --timeout=7200 -k fuzz tests/reliability
+
 .PHONY: test-frontend
 test-frontend: ## The SPA's type check, unit tests and browser tests (headless Chromium)
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent check && npm run --silent test; else echo "no frontend yet"; fi
 
+.PHONY: bench
+bench: ## Benchmarks at province scale (1M households; bench/README.md): tables and bench/results/*.json
+	$(RUN) python -m bench.run $(BENCH_ARGS)
+
+.PHONY: bench-smoke
+bench-smoke: ## The benchmark harness end to end on a tiny province (asserts nothing about speed)
+	$(RUN) python -m bench.run --smoke
+
 .PHONY: test
-test: install lint typecheck openapi-check test-python test-frontend ## Everything CI runs
+test: install lint typecheck openapi-check test-python bench-smoke test-frontend ## Everything CI runs
 	@echo "make test: all checks passed"

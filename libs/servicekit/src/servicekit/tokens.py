@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
 
 import httpx
 import jwt
@@ -16,6 +18,10 @@ from servicekit.principal import Principal, principal_from_claims
 # Never accept these, whatever the configuration says.
 FORBIDDEN_ALGORITHMS = frozenset({"none", "HS256", "HS384", "HS512"})
 JWKS_MIN_REFRESH_INTERVAL_S = 10.0
+# Tokens verified recently, kept until they expire: an officer's SPA sends the same token with every
+# request, and an RS256 check (PyJWT + OpenSSL) costs a few hundred microseconds, more than a
+# household read by id takes in PostgreSQL (docs/performance.md).
+VERIFIED_CACHE_SIZE = 4096
 
 
 class JwksCache:
@@ -62,13 +68,50 @@ class JwksCache:
 
 
 class TokenVerifier:
-    def __init__(self, *, issuer: str, audience: str, jwks: JwksCache, algorithms: Iterable[str]) -> None:
+    """Verifies bearer tokens. A token that passed is remembered, by its exact text (signature
+    included), until its `exp`: the same token sent again is not checked again. The cost of that:
+    a signing key the issuer withdraws keeps its already-verified tokens valid until they expire
+    (they are short-lived). `cache_size=0` verifies every time."""
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        jwks: JwksCache,
+        algorithms: Iterable[str],
+        cache_size: int = VERIFIED_CACHE_SIZE,
+    ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.jwks = jwks
         self.algorithms = [a for a in algorithms if a not in FORBIDDEN_ALGORITHMS]
+        self.cache_size = cache_size
+        self._verified: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
 
     async def verify(self, token: str, *, acting_subject: str | None = None) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None:
+            expires_at, claims = cached
+            if time.time() < expires_at:
+                self._verified.move_to_end(token)
+                return principal_from_claims(dict(claims), acting_subject=acting_subject)
+            del self._verified[token]
+        claims = await self._verify_claims(token)
+        self._remember(token, claims)
+        return principal_from_claims(claims, acting_subject=acting_subject)
+
+    def _remember(self, token: str, claims: dict[str, Any]) -> None:
+        if self.cache_size <= 0:
+            return
+        exp = claims.get("exp")
+        if not isinstance(exp, int | float):
+            return
+        self._verified[token] = (float(exp), dict(claims))
+        while len(self._verified) > self.cache_size:
+            self._verified.popitem(last=False)
+
+    async def _verify_claims(self, token: str) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -100,4 +143,5 @@ class TokenVerifier:
             raise Unauthorized("The token comes from an issuer this service does not trust.") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized("The token is not valid.") from exc
-        return principal_from_claims(claims, acting_subject=acting_subject)
+        verified: dict[str, Any] = claims
+        return verified

@@ -1,0 +1,203 @@
+"""Run the benchmarks end to end: build (or reuse) the synthetic province, then each benchmark; print
+its table and write `bench/results/<name>.json` with the machine described.
+
+    .venv/bin/python -m bench.run                 # make bench: 1,000,000 households, every benchmark
+    .venv/bin/python -m bench.run --smoke         # make bench-smoke: tiny, asserts nothing on speed
+    .venv/bin/python -m bench.run --households 20000 --only stack,search
+
+The database (`bench_registry`, or `bench_smoke`) lives on a dedicated PostgreSQL under
+`.data/bench-pg` (port 55436), started when needed and stopped again if this run started it. A
+database holding the same scale and seed is reused; `--drop` drops it at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+import asyncpg
+
+from bench import dashboards, pagination, search, stack
+from bench.common import (
+    RESULTS,
+    bench_server,
+    database_exists,
+    describe_machine,
+    drop_database,
+    out,
+    start_bench_server,
+    with_database,
+    write_result,
+)
+from bench.province import build_province
+
+BENCHMARKS = ["stack", "pagination", "search", "dashboards"]
+
+
+async def province_ready(admin_url: str, database: str, households: int, seed: int) -> bool:
+    if not await database_exists(admin_url, database):
+        return False
+    conn = await asyncpg.connect(with_database(admin_url, database))
+    try:
+        meta = (
+            await conn.fetchrow("SELECT households, seed FROM bench_meta")
+            if await conn.fetchval("SELECT to_regclass('bench_meta') IS NOT NULL")
+            else None
+        )
+    finally:
+        await conn.close()
+    return meta is not None and (meta["households"], meta["seed"]) == (households, seed)
+
+
+async def main_async(args: argparse.Namespace) -> int:  # noqa: PLR0915 (the run, in order)
+    started = time.perf_counter()
+    server = None
+    admin = args.pg_url
+    if admin is None:
+        server = start_bench_server()
+        admin = server.admin_url
+    database = args.database or ("bench_smoke" if args.smoke else "bench_registry")
+    db_url = with_database(admin, database)
+    summary: list[str] = []
+    failures = 0
+    try:
+        if args.smoke or not await province_ready(admin, database, args.households, args.seed):
+            out(f"Building the synthetic province: {args.households:,} households (seed {args.seed}) ...")
+            _, report = await build_province(admin, database, households=args.households, seed=args.seed)
+            conn = await asyncpg.connect(db_url)
+            try:
+                await conn.execute("CREATE TABLE bench_meta (households int, seed int)")
+                await conn.execute("INSERT INTO bench_meta VALUES ($1, $2)", args.households, args.seed)
+            finally:
+                await conn.close()
+            out(f"  {report}")
+            machine = await describe_machine(db_url)
+            write_result(f"{args.prefix}province", {"machine": machine, "load": asdict(report)})
+            total_rows = sum(report.rows.values())
+            load_s = report.seconds_generate_and_copy + report.seconds_indexes + report.seconds_vacuum
+            summary.append(
+                f"province: {total_rows:,} rows generated and loaded by COPY in {load_s:.0f} s "
+                f"({report.seconds_generate_and_copy:.0f} s generate + COPY, {report.seconds_indexes:.0f} s "
+                f"indexes and keys, {report.seconds_vacuum:.0f} s vacuum)"
+            )
+        else:
+            out(f"Reusing {database} ({args.households:,} households, seed {args.seed})")
+        machine = await describe_machine(db_url)
+        out(
+            f"Machine: {machine['cpu_count']} x {machine['cpu_model']}, {machine['memory_gb']} GB, "
+            f"PostgreSQL {machine['postgresql']}, load {machine['load_average']}"
+        )
+        p = PARAMETERS["smoke" if args.smoke else "full"]
+        only = args.only.split(",") if args.only else BENCHMARKS
+        for name in only:
+            t0 = time.perf_counter()
+            result: dict[str, Any]
+            try:
+                result = await run_one(name, db_url, p, summary, args.prefix)
+            except Exception as exc:  # one broken benchmark must not hide the others' figures
+                out(f"\n{name} FAILED: {exc!r}")
+                summary.append(f"{name}: FAILED ({exc!r})"[:300])
+                failures += 1
+                continue
+            result["seconds"] = round(time.perf_counter() - t0, 1)
+            result["machine"] = await describe_machine(db_url)
+            result["scale"] = {"households": args.households, "seed": args.seed}
+            path = write_result(f"{args.prefix}{name}", result)
+            out(f"  -> {path.relative_to(RESULTS.parent.parent)} ({result['seconds']} s)")
+    finally:
+        if args.drop or args.smoke:
+            await drop_database(admin, database)
+        if server is not None:
+            server.stop()
+    out("\nSummary (ratios measured in this run, on this machine)")
+    for line in summary:
+        out("  " + line)
+    out(f"done in {time.perf_counter() - started:.0f} s")
+    return 1 if failures else 0
+
+
+async def run_one(
+    name: str, db_url: str, p: dict[str, dict[str, Any]], summary: list[str], prefix: str
+) -> dict[str, Any]:
+    """Run one benchmark; append its one-line summary."""
+    result: dict[str, Any]
+    if name == "stack":
+        result = await stack.run(db_url, **p["stack"])
+        r = result["service_ratio_vs_raw"]
+        b = result["service_before_fixes_ratio_vs_raw"]
+        summary.append(
+            f"stack: service/raw get-by-id {r['get']:.2f}x (before the fixes {b['get']:.2f}x), "
+            f"list {r['list']:.2f}x (before {b['list']:.2f}x) (goal >= 0.5x)"
+        )
+    elif name == "pagination":
+        result = await pagination.run(db_url, **p["pagination"])
+        for item in result["lists"]:
+            summary.append(
+                f"pagination: {item['list']} page {item['deep_page']:,} p95 = "
+                f"{item['ratio_p95_deep_vs_first']:.2f}x page 1 (goal <= 1.5x)"
+            )
+    elif name == "search":
+        result = await search.run(db_url, **p["search"])
+        lat = result["latency"][0]
+        rec = result["recall"]
+        worst = min([*rec["person_recall"].values(), *rec["name_recall_province_wide"].values()])
+        summary.append(
+            f"search: p95 {lat['p95_ms']} ms at {lat['concurrency']} concurrent (goal <= 150 ms); "
+            f"lowest recall over {rec['names']} names x {len(search.VARIANTS)} spellings {worst:.2%}"
+        )
+    elif name == "dashboards":
+        result = await dashboards.run(
+            db_url,
+            pg_log=bench_server().log_file,
+            plans_name=f"{prefix}dashboards-plans.txt",
+            **p["dashboards"],
+        )
+        worst_dash = max(result["dashboards"], key=lambda d: d["p95_ms"])
+        summary.append(
+            f"dashboards: worst p95 {worst_dash['p95_ms']} ms ({worst_dash['dashboard']}; goal <= 100 ms)"
+        )
+    else:
+        raise ValueError(f"unknown benchmark {name}; choose from {', '.join(BENCHMARKS)}")
+    return result
+
+
+PARAMETERS: dict[str, dict[str, dict[str, Any]]] = {
+    "full": {
+        "stack": {"requests": 3000, "warmup": 300, "concurrency": 10, "pool_size": 10, "rounds": 2},
+        "pagination": {"requests": 600, "warmup": 60, "concurrency": 4},
+        "search": {"names": 1000, "requests": 2000, "warmup": 100, "concurrency": 20},
+        "dashboards": {"requests": 40, "warmup": 1, "concurrency": 2, "max_seconds": 30.0},
+    },
+    "smoke": {
+        "stack": {"requests": 40, "warmup": 5, "concurrency": 4, "pool_size": 4, "rounds": 1},
+        "pagination": {"requests": 20, "warmup": 2, "concurrency": 2},
+        "search": {"names": 10, "requests": 30, "warmup": 2, "concurrency": 4},
+        "dashboards": {"requests": 4, "warmup": 1, "concurrency": 2, "max_seconds": 10.0},
+    },
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="NOXH benchmarks (bench/README.md)")
+    parser.add_argument("--smoke", action="store_true", help="tiny province, few requests, then drop it")
+    parser.add_argument("--households", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=20251128)
+    parser.add_argument("--only", default=None, help=f"comma-separated: {','.join(BENCHMARKS)}")
+    parser.add_argument("--database", default=None)
+    parser.add_argument("--pg-url", default=None, help="a superuser URL; default: the bench cluster")
+    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    args = parser.parse_args(argv)
+    if args.households is None:
+        args.households = 400 if args.smoke else 1_000_000
+    args.prefix = "smoke/" if args.smoke else ""
+    if args.smoke:
+        (RESULTS / "smoke").mkdir(parents=True, exist_ok=True)
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
