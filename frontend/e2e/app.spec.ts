@@ -41,7 +41,7 @@ test("a finance officer creates and edits a funding source; a stale edit is expl
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, "taichinh", "/funding-sources");
-  await expect(menu(page).getByRole("link", { name: "Nguồn vốn" })).toBeVisible();
+  await expect(menu(page).getByRole("link", { name: "Nguồn vốn", exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Thêm mới" }).click();
   await expect(page).toHaveURL(/\/funding-sources\/new$/);
 
@@ -101,7 +101,7 @@ test("a commune officer is not offered what the services refuse them", async ({ 
   const nav = menu(page);
   await expect(nav.getByRole("link", { name: "Đơn vị hành chính" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Quy hoạch sử dụng đất" })).toBeVisible();
-  await expect(nav.getByRole("link", { name: "Nguồn vốn" })).toHaveCount(0);
+  await expect(nav.getByRole("link", { name: "Nguồn vốn", exact: true })).toHaveCount(0);
 
   // Land-use plans: readable, not writable (no "add" button).
   await nav.getByRole("link", { name: "Quy hoạch sử dụng đất" }).click();
@@ -155,7 +155,7 @@ test("an inspector records a land-use plan; the decision rule is explained befor
 test("the language switches to English and stays so", async ({ page }) => {
   await signIn(page, "so.xaydung", "/funding-sources");
   await page.getByText("English", { exact: true }).click();
-  await expect(menu(page).getByRole("link", { name: "Funding sources" })).toBeVisible();
+  await expect(menu(page).getByRole("link", { name: "Funding sources", exact: true })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Funding sources" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await page.getByRole("button", { name: "Add new" }).click();
@@ -169,5 +169,5 @@ test("the language switches to English and stays so", async ({ page }) => {
   await expect(page.getByTestId("home-areas")).toContainText("Hải Phòng");
   await screenshot(page, "home-english");
   await page.getByText("Tiếng Việt", { exact: true }).click();
-  await expect(menu(page).getByRole("link", { name: "Nguồn vốn" })).toBeVisible();
+  await expect(menu(page).getByRole("link", { name: "Nguồn vốn", exact: true })).toBeVisible();
 });
