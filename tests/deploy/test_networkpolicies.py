@@ -190,3 +190,24 @@ def test_prometheus_scrapes_the_apis_only(network: Any) -> None:
         assert can_connect(policies, prometheus, pods[name], 8000)
         assert not can_connect(policies, prometheus, pods[f"{name}-worker"], 8000)
     assert can_connect(policies, prometheus, pods["postgres"], 9187)
+
+
+def test_only_the_workers_may_post_webhooks_to_the_internet_on_https(overlay: Rendered) -> None:
+    """The evaluator above ignores ipBlock peers, so the delivery rule is checked as written."""
+    policies = {p["metadata"]["name"]: p for p in overlay.of_kind("NetworkPolicy")}
+    policy = policies["allow-webhook-delivery-egress"]
+    selector = policy["spec"]["podSelector"]
+    worker = {"app.kubernetes.io/component": "worker"}
+    api = {"app.kubernetes.io/component": "api"}
+    for name in SERVICES:
+        assert _selects(selector, {"app.kubernetes.io/name": name, **worker}), name
+        assert not _selects(selector, {"app.kubernetes.io/name": name, **api}), name
+    assert not _selects(selector, {"app.kubernetes.io/name": "gateway"})
+    assert policy["spec"]["policyTypes"] == ["Egress"]
+    (rule,) = policy["spec"]["egress"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 443}]
+    (peer,) = rule["to"]
+    # Private ranges and the cloud metadata address stay closed: a receiver URL cannot reach inside.
+    assert {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"} <= set(
+        peer["ipBlock"]["except"]
+    )
