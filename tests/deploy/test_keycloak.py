@@ -249,7 +249,9 @@ def test_access_tokens_carry_every_claim_the_services_read(
     # The dev issuer emits exactly these (plus nbf), so the two issuers stay interchangeable.
     for kind, claims in dev_issuer_claims.items():
         assert claims >= REQUIRED_CLAIMS, kind
-        assert claims - REQUIRED_CLAIMS <= {"jti", "typ", "nbf"}, f"{kind}: the dev issuer emits new claims"
+        # quota_per_minute: machine clients with a quota (Keycloak: a hard-coded claim mapper per client).
+        extra = {"jti", "typ", "nbf"} | ({"quota_per_minute"} if kind == "machine" else set())
+        assert claims - REQUIRED_CLAIMS <= extra, f"{kind}: the dev issuer emits new claims"
     for client_id, client in _clients(realm).items():
         mapped = _access_token_claims(realm, client)
         missing = REQUIRED_CLAIMS - KEYCLOAK_BUILT_IN - set(mapped)
@@ -295,6 +297,39 @@ def test_partner_scopes_an_administrator_grants_exist_in_the_realm(realm: dict[s
     for name in PARTNER_SCOPES:
         assert scopes[name]["protocol"] == "openid-connect"
         assert scopes[name]["attributes"]["include.in.token.scope"] == "true"
+
+
+def test_partner_clients_carry_their_quota_in_the_token(realm: dict[str, Any]) -> None:
+    """The services count a partner's requests against the `quota_per_minute` claim (servicekit.quota):
+    the dev issuer puts the client's quota into its tokens, Keycloak a hard-coded claim mapper on the
+    client (its value set per partner client by the administrator; an integer, in access tokens)."""
+    clients = _clients(realm)
+    for client_id, seeded in CLIENTS.items():
+        mappers = [
+            m
+            for m in clients[client_id].get("protocolMappers", [])
+            if m["config"].get("claim.name") == "quota_per_minute"
+        ]
+        if seeded.quota_per_minute is None:
+            assert not mappers, client_id
+            continue
+        (mapper,) = mappers
+        assert mapper["protocolMapper"] == "oidc-hardcoded-claim-mapper"
+        config = mapper["config"]
+        assert int(config["claim.value"]) == seeded.quota_per_minute, client_id
+        assert config["jsonType.label"] == "int"
+        assert config["access.token.claim"] == "true"
+
+
+def test_the_dev_issuer_puts_a_partners_quota_into_its_tokens(tmp_path: Path) -> None:
+    settings = IssuerSettings(
+        ENV="test", ISSUER_URL="http://127.0.0.1:8000/auth", DATA_DIR=tmp_path, SEED_SECRET="x" * 32
+    )
+    minter = Minter(settings, KeyStore(tmp_path / "keys", retention_s=3600), time.time)
+    token, _ = minter.machine_access_token(CLIENTS["partner-demo"], scope="", audience="registry-api")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["quota_per_minute"] == CLIENTS["partner-demo"].quota_per_minute
+    assert set(claims) - REQUIRED_CLAIMS == {"jti", "typ", "nbf", "quota_per_minute"}
 
 
 def test_every_role_an_administrator_may_give_is_a_realm_role(realm: dict[str, Any]) -> None:

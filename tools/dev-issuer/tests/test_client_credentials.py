@@ -6,6 +6,7 @@ import hmac
 import pytest
 from issuer_helpers import SEED, SPA, Env, secret_of
 
+from dev_issuer.directory import PARTNER_SCOPES
 from dev_issuer.seed import CLIENTS, client_secret
 
 
@@ -28,6 +29,7 @@ async def test_basic_auth_gets_a_token_for_all_allowed_audiences(env: Env) -> No
     claims = await env.verify(body["access_token"], audience="funding-api")
     assert claims["aud"] == ["funding-api", "registry-api"]
     assert claims["azp"] == "vbsp-loan-system"
+    assert claims["quota_per_minute"] == CLIENTS["vbsp-loan-system"].quota_per_minute
     assert claims["roles"] == ["bank_integration"]
     assert claims["scope"] == "loans:events:write eligibility:request"
     assert claims["area_codes"] == ["31"]
@@ -43,14 +45,15 @@ async def test_form_fields_and_a_requested_audience(env: Env) -> None:
             "client_id": "partner-demo",
             "client_secret": secret_of("partner-demo"),
             "audience": "inspection-api",
-            "scope": "inspection:read events:read",
+            "scope": "inspection:events:read",
         },
     )
     assert response.status_code == 200, response.text
     claims = await env.verify(response.json()["access_token"], audience="inspection-api")
     assert claims["aud"] == "inspection-api"
     assert claims["roles"] == ["partner"]
-    assert claims["scope"] == "inspection:read events:read"
+    assert claims["scope"] == "inspection:events:read"
+    assert claims["quota_per_minute"] == CLIENTS["partner-demo"].quota_per_minute == 600
 
 
 @pytest.mark.parametrize("service", ["registry-api", "funding-api", "inspection-api"])
@@ -152,6 +155,12 @@ def test_seeded_clients_are_as_agreed() -> None:
     assert CLIENTS["noxh-inspector-app"].public
     assert CLIENTS["partner-demo"].audiences == ("registry-api", "funding-api", "inspection-api")
     assert CLIENTS["vbsp-loan-system"].audiences == ("funding-api", "registry-api")
+    # The demo partner holds every scope an administrator may grant a partner, and a quota; the other
+    # machines have none (their tokens carry no quota_per_minute).
+    assert set(CLIENTS["partner-demo"].scopes) == set(PARTNER_SCOPES)
+    # Machine clients from outside carry a quota (servicekit.quota); NOXH's own services and browsers none.
+    limited = {n for n, c in CLIENTS.items() if c.quota_per_minute is not None}
+    assert limited == {"partner-demo", "vbsp-loan-system"}
     for name in ("noxh-spa", "noxh-inspector-app"):
         client = CLIENTS[name]
         assert client.allows_redirect("http://localhost:8000/app/callback")

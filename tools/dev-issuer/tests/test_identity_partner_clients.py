@@ -63,6 +63,8 @@ async def test_a_registered_partner_gets_tokens_with_its_scopes_only(env: Env) -
     assert claims["aud"] == "registry-api"
     assert claims["azp"] == "so-thong-ke"
     assert claims["exp"] - claims["iat"] <= 300
+    # The services count its requests against this (servicekit.quota).
+    assert claims["quota_per_minute"] == 120
     wider = await token(env, "so-thong-ke", secret, scope="funding:events:read")
     assert wider.status_code == 400
     assert wider.json()["error"] == "invalid_scope"
@@ -86,7 +88,9 @@ async def test_grant_scopes_and_quota_rotate_then_revoke(env: Env) -> None:
     assert changed.status_code == 200, changed.text
     assert changed.json()["quota_per_minute"] == 30
     issued = await token(env, "so-thong-ke", old_secret)
-    assert claims_of(issued.json()["access_token"])["scope"] == "registry:projects:read funding:events:read"
+    claims = claims_of(issued.json()["access_token"])
+    assert claims["scope"] == "registry:projects:read funding:events:read"
+    assert claims["quota_per_minute"] == 30  # the next token carries the new quota
 
     rotated = await env.client.post(
         f"{BASE}/so-thong-ke/rotate-secret",

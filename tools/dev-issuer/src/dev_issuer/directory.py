@@ -171,6 +171,7 @@ class PartnerRecord:
             scopes=self.scopes,
             area_codes=(PROVINCE,),
             audiences=SERVICES,
+            quota_per_minute=self.quota_per_minute,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -68,6 +68,8 @@ class Client:
     scopes: tuple[str, ...] = ()
     area_codes: tuple[str, ...] = ()
     audiences: tuple[str, ...] = ()
+    # Partner clients: requests per minute each service admits (the `quota_per_minute` claim).
+    quota_per_minute: int | None = None
 
     @property
     def subject(self) -> str:
@@ -130,15 +132,27 @@ def _clients() -> dict[str, Client]:
             scopes=("loans:events:write", "eligibility:request"),
             area_codes=(PROVINCE,),
             audiences=("funding-api", "registry-api"),
+            # The bank pushes loan events in bursts (a day's batch); the quota bounds a runaway sender.
+            quota_per_minute=6000,
         ),
         Client(
             "partner-demo",
             "Đối tác thử nghiệm",
             public=False,
             roles=(Role.PARTNER,),
-            scopes=("registry:read", "funding:read", "inspection:read", "events:read"),
+            # Every scope an administrator may grant a partner (directory.PARTNER_SCOPES).
+            scopes=(
+                "registry:projects:read",
+                "registry:targets:read",
+                "registry:statistics:read",
+                "registry:events:read",
+                "funding:statistics:read",
+                "funding:events:read",
+                "inspection:events:read",
+            ),
             area_codes=(PROVINCE,),
             audiences=SERVICES,
+            quota_per_minute=600,
         ),
     ]
     clients += [

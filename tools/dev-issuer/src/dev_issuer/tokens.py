@@ -87,6 +87,9 @@ class Minter:
                 "preferred_username": "service-account-" + client.client_id,
             }
         )
+        if client.quota_per_minute is not None:
+            # Services count this client's requests per minute against it (servicekit.quota).
+            claims["quota_per_minute"] = client.quota_per_minute
         return self.sign(claims), ttl
 
     def id_token(

@@ -1,0 +1,1 @@
+"""Partner-safe reads of funding-api: aggregated statistics only."""

@@ -1,0 +1,1 @@
+"""Partner-safe reads: projects, targets, progress, aggregated statistics and the published lists."""
