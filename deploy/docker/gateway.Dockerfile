@@ -33,6 +33,8 @@ COPY deploy/gateway/docs/ deploy/gateway/docs/
 COPY services/registry-api/openapi.json services/registry-api/
 COPY services/funding-api/openapi.json services/funding-api/
 COPY services/inspection-api/openapi.json services/inspection-api/
+# The client examples the portal shows (examples.html).
+COPY examples/ examples/
 RUN NOXH_ROOT=/src PYTHONPATH=/src/libs/devstack/src python -m devstack.docs /srv/docs
 
 # ---------------------------------------------------------------- Caddy

@@ -173,6 +173,12 @@ def test_gateway_image() -> None:
         assert f"services/{service}/openapi.json" in docs_sources
         assert not excluded(f"services/{service}/openapi.json")
     assert not excluded("deploy/gateway/docs/index.html")
+    for builder in ("__init__.py", "paths.py", "docs.py"):
+        assert f"libs/devstack/src/devstack/{builder}" in docs_sources
+        assert not excluded(f"libs/devstack/src/devstack/{builder}"), builder
+    assert "examples/" in docs_sources
+    for example in ("examples/python/partner_example.py", "examples/typescript/partner-example.ts"):
+        assert not excluded(example), example
 
     # The same Caddy binary as `make run` and the tests: uv.lock's version, checked by its hashes.
     version, hashes = _caddy_lock()

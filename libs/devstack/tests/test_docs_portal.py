@@ -7,6 +7,7 @@ Upstreams are one small stub HTTP server that answers with the path it received.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -18,9 +19,11 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from jsonschema import Draft202012Validator
 
 from devstack import docs, gateway
 from devstack.stack import StackConfig, gateway_env
@@ -140,7 +143,51 @@ def test_each_service_document_is_served_with_the_gateway_path_as_server(
         {"url": docs.GATEWAY_PATHS[service], "description": "through the NOXH gateway"}
     ]
     committed = json.loads(docs.spec_path(service).read_text())
-    assert spec["paths"] == committed["paths"]
+    assert set(spec["paths"]) == set(committed["paths"])
+    assert spec["paths"] == docs.with_examples(committed)["paths"]  # the committed one, with examples
+
+
+def _json_bodies(operation: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(where, media type object) of every JSON body the operation describes."""
+    for media_type, media in ((operation.get("requestBody") or {}).get("content") or {}).items():
+        if "json" in media_type:
+            yield "request", media
+    for status, response in (operation.get("responses") or {}).items():
+        for media_type, media in (response.get("content") or {}).items():
+            if "json" in media_type:
+                yield str(status), media
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_operation_has_examples_that_fit_its_schemas(gateway_url: str, service: str) -> None:
+    spec = httpx.get(f"{gateway_url}/docs/specs/{service}.json").json()
+    missing, invalid, without_problem = [], [], []
+    for path, item in spec["paths"].items():
+        for method in docs.METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            name = f"{method.upper()} {path}"
+            problems = [m for w, m in _json_bodies(operation) if w != "request" and not w.startswith("2")]
+            if problems and not any("examples" in m or "example" in m for m in problems):
+                without_problem.append(name)
+            for where, media in _json_bodies(operation):
+                if not (where == "request" or where.startswith("2")):
+                    continue
+                if "example" not in media and "examples" not in media:
+                    missing.append(f"{name} {where}")
+                    continue
+                values = (
+                    [media["example"]]
+                    if "example" in media
+                    else [e.get("value") for e in media["examples"].values()]
+                )
+                validator = Draft202012Validator({**media["schema"], "components": spec["components"]})
+                invalid += [f"{name} {where}: {e.message}" for v in values for e in validator.iter_errors(v)]
+    assert not missing, missing
+    assert not invalid, invalid
+    # Every error answer documents its problems by example (one per `code`): at least one per operation.
+    assert not without_problem, without_problem
 
 
 def test_swagger_ui_is_served_from_the_platform(gateway_url: str) -> None:
@@ -162,8 +209,44 @@ def test_swagger_ui_is_served_from_the_platform(gateway_url: str) -> None:
 def test_the_guide_covers_the_conventions(gateway_url: str) -> None:
     guide = httpx.get(gateway_url + "/docs/guide.html")
     assert_self_contained(guide)
-    for section in ("authentication", "pagination", "idempotency", "etags", "quotas", "versioning", "errors"):
-        assert f'id="{section}"' in guide.text
+    sections = (
+        "authentication",
+        "pagination",
+        "idempotency",
+        "etags",
+        "quotas",
+        "versioning",
+        "deprecation",
+        "events",
+        "webhooks",
+        "errors",
+        "examples",
+    )
+    for section in sections:
+        assert f'id="{section}"' in guide.text, section
+    for words in (
+        "client_credentials",
+        "registry:events:read",
+        "RateLimit-Remaining",
+        "Retry-After",
+        "Deprecation",
+        "Sunset",
+        "webhook-signature",
+        "whsec_",
+        "openapi/released",
+    ):
+        assert words in guide.text, words
+    assert 'href="examples.html"' in guide.text
+
+
+def test_the_client_examples_are_published(gateway_url: str) -> None:
+    page = httpx.get(gateway_url + "/docs/examples.html")
+    assert_self_contained(page)
+    for relative in docs.CLIENT_EXAMPLES.values():
+        source = (docs.repo_root() / relative).read_text()
+        assert html.escape(source) in page.text, relative
+    assert 'id="python"' in page.text
+    assert 'id="typescript"' in page.text
 
 
 def test_problem_types_are_indexed_at_their_type_uris(gateway_url: str) -> None:

@@ -109,6 +109,9 @@ def test_services_share_the_blind_index_key_but_not_the_encryption_key(tmp_path:
     assert registry["REGISTRY_SERVICE_CLIENT_SECRET"]
     # Evidence photos and other files stay inside the stack's data folder, whatever the working directory.
     assert envs[2]["INSPECTION_DATA_DIR"] == str(cfg.data_dir / "inspection-api")
+    # Each service's audit chain is anchored outside its database, in a file of its own.
+    anchors = {env[f"{s.env_prefix}AUDIT_ANCHOR_PATH"] for env, s in zip(envs, SERVICES, strict=True)}
+    assert anchors == {str(cfg.data_dir / s.name / "audit-anchor.jsonl") for s in SERVICES}
 
 
 def test_process_table(tmp_path: Path) -> None:

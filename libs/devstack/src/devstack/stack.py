@@ -289,6 +289,8 @@ def service_env(cfg: StackConfig, service: ServiceDef, secrets: Mapping[str, str
         },
         # Files a service keeps (inspection-api's evidence photos) live under the stack's data folder.
         f"{p}DATA_DIR": str(cfg.data_dir / service.name),
+        # The audit chain's external anchor: a file the database cannot rewrite (docs/reliability.md).
+        f"{p}AUDIT_ANCHOR_PATH": str(cfg.data_dir / service.name / "audit-anchor.jsonl"),
         f"{p}PII_ENCRYPTION_KEY": secrets[dev_secrets.encryption_key_name(p)],
         f"{p}PII_BLIND_INDEX_KEY": secrets[dev_secrets.PII_BLIND_INDEX_KEY],
         f"{p}SERVICE_CLIENT_ID": service.name,
