@@ -7,10 +7,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
     and_,
     case,
+    cast,
     distinct,
     false,
     func,
@@ -214,7 +216,7 @@ class AdminUnitMappingRepository(RepositoryBase[AdminUnitMapping]):
         return inserted, updated, int(getattr(deleted, "rowcount", 0) or 0)
 
     async def roll_up(
-        self, rows: AnySelect, *, boundaries: str, level: str
+        self, rows: AnySelect, *, boundaries: str, level: str, weight: str | None = None
     ) -> list[tuple[str | None, str | None, int]]:
         """Count `rows` (columns `province_code`, `commune_code`, `legacy_area_code`) per unit of the new
         (2025) or old (legacy) boundaries at `level`; returns (code, name, count), unplaced rows last.
@@ -223,31 +225,36 @@ class AdminUnitMappingRepository(RepositoryBase[AdminUnitMapping]):
         recorded under; a row recorded without one (or under a coarser unit than `level`) counts for the
         old unit its current commune came from, when that commune came from exactly one old unit at
         `level`. Otherwise the row is counted with code NULL.
+
+        With `weight`, a row counts as the value of that column (rows that are already counts, e.g.
+        stored per-commune counts) and units whose counts add up to 0 are left out.
         """
-        stmt = self._roll_up_statement(rows, boundaries=boundaries, level=level, series=None)
-        counted_rows: Sequence[Any] = (await self.session.execute(stmt)).all()
+        stmt = self._roll_up_statement(rows, boundaries=boundaries, level=level, series=None, weight=weight)
+        # Core rows (no ORM result processing): a dashboard's series can hold thousands of them.
+        counted_rows: Sequence[Any] = (await (await self.session.connection()).execute(stmt)).all()
         return [(row.code, row.name, int(row.n)) for row in counted_rows]
 
     async def roll_up_series(
-        self, rows: AnySelect, *, series: str, boundaries: str, level: str
+        self, rows: AnySelect, *, series: str, boundaries: str, level: str, weight: str | None = None
     ) -> list[tuple[Any, str | None, str | None, int]]:
         """As `roll_up`, also grouped by the column `series` of `rows` (e.g. a period end): returns
         (series value, code, name, count) ordered by series value, then code (unplaced last)."""
-        stmt = self._roll_up_statement(rows, boundaries=boundaries, level=level, series=series)
-        counted_rows: Sequence[Any] = (await self.session.execute(stmt)).all()
+        stmt = self._roll_up_statement(rows, boundaries=boundaries, level=level, series=series, weight=weight)
+        # Core rows (no ORM result processing): a dashboard's series can hold thousands of them.
+        counted_rows: Sequence[Any] = (await (await self.session.connection()).execute(stmt)).all()
         return [(row.series, row.code, row.name, int(row.n)) for row in counted_rows]
 
     def _roll_up_statement(
-        self, rows: AnySelect, *, boundaries: str, level: str, series: str | None
+        self, rows: AnySelect, *, boundaries: str, level: str, series: str | None, weight: str | None = None
     ) -> Select[Any]:
         src = rows.subquery("src")
         extra: list[Any] = [] if series is None else [src.c[series].label("series")]
+        # A sum of bigints is numeric in PostgreSQL: back to bigint, so rows carry ints, not Decimals.
+        counted_n: Any = func.count() if weight is None else cast(func.sum(src.c[weight]), BigInteger)
         if boundaries == "new":
             key: ColumnElement[Any] = src.c.province_code if level == "province" else src.c.commune_code
             grouped = (
-                select(*extra, key.label("code"), func.count().label("n"))
-                .select_from(src)
-                .group_by(*extra, key)
+                select(*extra, key.label("code"), counted_n.label("n")).select_from(src).group_by(*extra, key)
             )
             scheme = "2025"
         else:
@@ -260,7 +267,7 @@ class AdminUnitMappingRepository(RepositoryBase[AdminUnitMapping]):
                     case((recorded.level == "commune", recorded.code)), origin.c.legacy_commune
                 )
             grouped = (
-                select(*extra, key.label("code"), func.count().label("n"))
+                select(*extra, key.label("code"), counted_n.label("n"))
                 .select_from(src)
                 .outerjoin(
                     recorded, and_(recorded.scheme == "legacy", recorded.code == src.c.legacy_area_code)
@@ -269,6 +276,8 @@ class AdminUnitMappingRepository(RepositoryBase[AdminUnitMapping]):
                 .group_by(*extra, key)
             )
             scheme = "legacy"
+        if weight is not None:
+            grouped = grouped.having(counted_n != 0)
         counted = grouped.subquery("counted")
         named = aliased(AdminUnit)
         leading: list[Any] = [] if series is None else [counted.c.series]

@@ -141,7 +141,13 @@ class AdminUnitService:
         return Resolution(legacy, unit, AdminUnitMappingKind(mapping.kind), merged)
 
     async def roll_up(
-        self, session: AsyncSession, rows: AnySelect, *, boundaries: Boundaries, level: RollUpLevel
+        self,
+        session: AsyncSession,
+        rows: AnySelect,
+        *,
+        boundaries: Boundaries,
+        level: RollUpLevel,
+        weight: str | None = None,
     ) -> list[UnitCount]:
         """Count area-bound rows per unit of the new or the old boundaries (for reports).
 
@@ -151,10 +157,11 @@ class AdminUnitService:
         Apply the caller's area filter to `rows` first. The answer is one count per unit, ordered by
         code; rows that cannot be placed at that level come last with code None (by new boundaries: a
         row without a commune; by old ones: a row whose old unit is neither recorded nor derivable
-        because its current commune came from several old ones).
+        because its current commune came from several old ones). With `weight`, each row counts as the
+        value of that column (rows that are already counts) and units adding up to 0 are left out.
         """
         counted = await AdminUnitMappingRepository(session).roll_up(
-            rows, boundaries=boundaries.value, level=level.value
+            rows, boundaries=boundaries.value, level=level.value, weight=weight
         )
         return [UnitCount(code, name, n) for code, name, n in counted]
 
@@ -166,11 +173,12 @@ class AdminUnitService:
         series: str,
         boundaries: Boundaries,
         level: RollUpLevel,
+        weight: str | None = None,
     ) -> list[tuple[Any, UnitCount]]:
         """As `roll_up`, also grouped by the column labelled `series` in `rows` (e.g. a period end): one
         (series value, count per unit) pair per group, ordered by series value, then code."""
         counted = await AdminUnitMappingRepository(session).roll_up_series(
-            rows, series=series, boundaries=boundaries.value, level=level.value
+            rows, series=series, boundaries=boundaries.value, level=level.value, weight=weight
         )
         return [(value, UnitCount(code, name, n)) for value, code, name, n in counted]
 

@@ -23,6 +23,12 @@ from registry_api.models.category import (
     MeritType,
     PovertyStandard,
 )
+from registry_api.models.dashboard import (
+    CommuneDashboardCount,
+    CountGrain,
+    DashboardMetric,
+    dashboard_household_span,
+)
 from registry_api.models.duplicate import DuplicateCandidate, DuplicateMatchRule, DuplicateStatus
 from registry_api.models.dwelling import (
     Dwelling,
@@ -98,7 +104,10 @@ __all__ = [
     "BeneficiaryCategory",
     "BeneficiaryGroup",
     "CategoryKind",
+    "CommuneDashboardCount",
     "ConfirmationPurpose",
+    "CountGrain",
+    "DashboardMetric",
     "DuplicateCandidate",
     "DuplicateMatchRule",
     "DuplicateStatus",
@@ -163,4 +172,5 @@ __all__ = [
     "UnitKind",
     "UnitResolution",
     "UnitResolutionStatus",
+    "dashboard_household_span",
 ]

@@ -13,6 +13,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    text,
     tuple_,
     union_all,
 )
@@ -30,6 +31,8 @@ LOOKUP_LIMIT = 10
 # Search phases, in the order results are returned.
 EXACT, WORDS, SIMILAR = 0, 1, 2
 PHASE_NAMES = {EXACT: "exact", WORDS: "words", SIMILAR: "similar"}
+# A phase's statement: (id, phase, score).
+PhaseSelect = Select[*tuple[Any, ...]]
 # pg_trgm's default for `%`, fixed here so a server setting cannot change the results.
 SIMILARITY_THRESHOLD = 0.3
 
@@ -118,7 +121,7 @@ class PersonRepository(RepositoryBase[Person]):
             stmt = stmt.where(Person.birth_year == birth_year)
         return await self.paginate(stmt, params)
 
-    def search_statement(
+    def search_phases(
         self,
         query: NameQuery,
         *,
@@ -128,12 +131,10 @@ class PersonRepository(RepositoryBase[Person]):
         typo_tolerant: bool,
         after: SearchAfter | None,
         limit: int,
-    ) -> Select[Any]:
-        """Exact full-name matches, then word matches, then (only when narrowed) similar names.
-
-        Each phase is its own index-driven subquery ordered by (score, id) and cut at `limit + 1`, so
-        no phase sorts more rows than a page; the union is re-ordered by (phase, score, id).
-        """
+    ) -> list[tuple[int, PhaseSelect]]:
+        """Per phase from the cursor's on: exact full-name matches, then word matches, then (only when
+        narrowed) similar names. Each is an index-driven statement of (id, phase, score) ordered by
+        (score, id) after the cursor and cut at `limit`."""
         narrowing: list[ColumnElement[bool]] = [in_area(area)]
         if commune_code is not None:
             narrowing.append(Person.commune_code == commune_code)
@@ -154,11 +155,11 @@ class PersonRepository(RepositoryBase[Person]):
             # Higher similarity first: the score is the negated similarity in thousandths.
             score = cast(similarity * -1000, Integer)
             phases.append((SIMILAR, [similar, ~words, Person.name_folded != query.folded], score))
-        parts = []
+        statements: list[tuple[int, PhaseSelect]] = []
         for phase, conditions, score_expr in phases:
             if after is not None and phase < after.phase:
                 continue
-            stmt = select(
+            stmt: PhaseSelect = select(
                 Person.id.label("id"),
                 literal(phase, Integer).label("phase"),
                 (score_expr if score_expr is not None else literal(0, Integer)).label("score"),
@@ -171,8 +172,32 @@ class PersonRepository(RepositoryBase[Person]):
                 if after is not None and phase == after.phase:
                     stmt = stmt.where(tuple_(score_expr, Person.id) > tuple_(after.score, after.person_id))
                 stmt = stmt.order_by(score_expr, Person.id)
-            parts.append(stmt.limit(limit + 1))
-        hits = union_all(*parts).subquery("hits")
+            statements.append((phase, stmt.limit(limit)))
+        return statements
+
+    def search_statement(
+        self,
+        query: NameQuery,
+        *,
+        area: AreaScope,
+        commune_code: str | None,
+        birth_year: int | None,
+        typo_tolerant: bool,
+        after: SearchAfter | None,
+        limit: int,
+    ) -> Select[Any]:
+        """Every phase in one statement (for plans: `search` runs them one after another instead),
+        each cut at `limit + 1`, the union re-ordered by (phase, score, id)."""
+        phases = self.search_phases(
+            query,
+            area=area,
+            commune_code=commune_code,
+            birth_year=birth_year,
+            typo_tolerant=typo_tolerant,
+            after=after,
+            limit=limit + 1,
+        )
+        hits = union_all(*(stmt for _, stmt in phases)).subquery("hits")
         return (
             select(Person, hits.c.phase, hits.c.score)
             .join(hits, Person.id == hits.c.id)
@@ -191,20 +216,41 @@ class PersonRepository(RepositoryBase[Person]):
         after: SearchAfter | None,
         limit: int,
     ) -> list[tuple[Person, int, int]]:
-        """Up to `limit + 1` hits as (person, phase, score); the extra one says another page exists."""
+        """Up to `limit + 1` hits as (person, phase, score); the extra one says another page exists.
+
+        The phases run one after another and stop once the page is full: a common full name fills
+        it with exact matches, and the costlier word match (a prefix expands over every word
+        starting with the last one) is not run at all.
+        """
         if after is not None and after.phase > (SIMILAR if typo_tolerant else WORDS):
             return []
-        stmt = self.search_statement(
+        # Plan each statement for its own words: asyncpg prepares every statement, and after five
+        # runs PostgreSQL may switch a prepared statement to a generic plan, which cannot know how
+        # rare the words are and walks the primary key through all 3,000,000 persons for a rare
+        # name (seconds instead of milliseconds: docs/performance.md §3). For this transaction only.
+        await self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        phases = self.search_phases(
             query,
             area=area,
             commune_code=commune_code,
             birth_year=birth_year,
             typo_tolerant=typo_tolerant,
             after=after,
-            limit=limit,
+            limit=limit + 1,
         )
-        rows = (await self.session.execute(stmt)).all()
-        return [(row[0], int(row[1]), int(row[2])) for row in rows]
+        found: list[tuple[Person, int, int]] = []
+        for _, stmt in phases:
+            wanted = limit + 1 - len(found)
+            if wanted <= 0:
+                break
+            hits = stmt.limit(wanted).subquery("hits")
+            rows = await self.session.execute(
+                select(Person, hits.c.phase, hits.c.score)
+                .join(hits, Person.id == hits.c.id)
+                .order_by(hits.c.score, hits.c.id)
+            )
+            found.extend((row[0], int(row[1]), int(row[2])) for row in rows.all())
+        return found
 
     async def current_membership(self, person_id: uuid.UUID) -> HouseholdMembership | None:
         stmt = select(HouseholdMembership).where(
