@@ -152,6 +152,9 @@ async def test_a_dump_restores_into_a_fresh_database_with_the_audit_chain_intact
             "unsealed": 3,
             "first_break_seq": None,
             "problem": None,
+            # No anchor file is configured for the command here (AUDIT_ANCHOR_PATH unset).
+            "anchored_seq": None,
+            "anchored_at": None,
             "exit": 0,
         }
 
@@ -193,6 +196,9 @@ async def test_a_dump_restores_into_a_fresh_database_with_the_audit_chain_intact
             "unsealed": 3,
             "first_break_seq": None,
             "problem": None,
+            # No anchor file is configured for the command here (AUDIT_ANCHOR_PATH unset).
+            "anchored_seq": None,
+            "anchored_at": None,
             "exit": 0,
         }
 

@@ -51,7 +51,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from servicekit.areas import AreaScope
 from servicekit.db.engine import make_engine
 from servicekit.principal import Role
-from servicekit.testing.plugin import ServiceTestConfig, migrate, recreate_database
+from servicekit.testing.plugin import ServiceTestConfig
 from servicekit.testing.tokens import TEST_ISSUER, TestIssuer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -337,12 +337,18 @@ def install(namespace: dict[str, Any], service: Service) -> None:
 
     @pytest.fixture(scope="module")
     def service_config() -> ServiceTestConfig:
-        return base_config(service)
+        from committed import recording_config  # (imports this module)
+
+        # Every app the module builds keeps its error answers for the personal-data scan.
+        return recording_config(base_config(service))
 
     @pytest.fixture(scope="module")
     async def database_url(pg_admin_url: str, service_config: ServiceTestConfig) -> str:
-        url = await recreate_database(pg_admin_url, database_name(service_config))
-        await migrate(service_config.alembic_ini, url)
+        from committed import seeded_copy
+
+        # A copy of a database migrated and seeded once per process (shared with tests/reliability's
+        # other modules): every seed step, demo data included.
+        url, _seeded = await seeded_copy(pg_admin_url, service, database_name(service_config))
         return url
 
     @pytest.fixture(scope="module")
@@ -353,9 +359,16 @@ def install(namespace: dict[str, Any], service: Service) -> None:
 
     @pytest.fixture(scope="module")
     async def harvest(
-        database_url: str, db_engine: AsyncEngine, service_config: ServiceTestConfig, test_issuer: TestIssuer
+        pg_admin_url: str,
+        database_url: str,
+        db_engine: AsyncEngine,
+        service_config: ServiceTestConfig,
+        test_issuer: TestIssuer,
     ) -> Harvest:
-        result = Harvest(seed_failures=await seed(service, database_url))
+        from committed import seeded_template
+
+        template = await seeded_template(pg_admin_url, service)  # built by `database_url` already
+        result = Harvest(seed_failures=template.seed_failures)
         if COUNT_FILE:
             for failure in result.seed_failures:
                 _append(COUNT_FILE, f"seed-failed {service.name} {failure}\n")

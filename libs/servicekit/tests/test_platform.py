@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from sample_service.models import AuditRecord, IdempotencyRecord, OutboxEvent, Widget
+from sample_service.models import AuditRecord, IdempotencyRecord, Job, OutboxEvent, Widget
 from servicekit.areas import AreaScope
-from servicekit.audit import record_access, seal, verify_chain
+from servicekit.audit import (
+    AnchorMismatch,
+    chain_head,
+    record_access,
+    row_hash,
+    seal,
+    seal_anchored,
+    verify_chain,
+)
+from servicekit.audit_anchor import AnchorState, FileAnchorStore, anchor
 from servicekit.context import current_principal
+from servicekit.db.platform import PlatformModels
+from servicekit.jobs import Worker, enqueue
 from servicekit.manage import run_manage
 from servicekit.outbox import emit, read_feed
 from servicekit.principal import principal_from_claims
+from servicekit.worker import AUDIT_SEAL, platform_registry
 
 Auth = Callable[..., dict[str, str]]
 OFFICER = {"roles": ["commune_officer"], "area_codes": ["10525"], "subject": "officer-1"}
@@ -368,68 +384,283 @@ class TestManageCommands:
 
 
 class TestAuditTamperTrials:
-    """Issue 10 item 6: random tampering with sealed rows (update, delete, reorder, forged insert) is
-    detected every time. Each trial runs in a savepoint that is rolled back, on one sealed chain.
-    Not detectable without an external anchor of the chain head (documented in docs/reliability.md):
-    deleting the newest sealed rows, or appending a row whose hash the forger computed correctly."""
+    """Issue 10 item 6: random tampering with sealed rows (update, delete, reorder, a forged insert) is
+    detected every time, the newest sealed row included. The chain alone cannot see changes at its end
+    (deleting the newest rows, appending a row whose hash the forger computed, rewriting the newest row
+    with a recomputed hash): the external anchor of the chain head (servicekit.audit_anchor) does.
+    Each trial runs in a savepoint that is rolled back, on one sealed and anchored chain."""
 
-    TRIALS = 200
+    TRIALS = 280
     CHAIN = 30
+    KINDS = ("update", "delete", "reorder", "forged_insert", "truncate_tail", "append_forged", "rewrite_tail")
+    # Changes only the external anchor reveals: the chain itself stays consistent.
+    TAIL_KINDS = frozenset({"truncate_tail", "append_forged", "rewrite_tail"})
 
     async def test_every_tampering_is_detected(
-        self, client: httpx.AsyncClient, db_session: AsyncSession, auth: Auth
+        self,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        rollback_sessionmaker: async_sessionmaker[AsyncSession],
+        auth: Auth,
+        tmp_path: Path,
     ) -> None:
         import random
 
+        store = FileAnchorStore(tmp_path / "anchor.jsonl")
         for i in range(self.CHAIN):
             await client.post("/v1/widgets", json=body(f"trial{i}"), headers=auth(**OFFICER))
-        sealed = await seal(db_session, AuditRecord)
+        sealed = await seal_anchored(rollback_sessionmaker, AuditRecord, store)
         assert sealed >= self.CHAIN
-        assert (await verify_chain(db_session, AuditRecord)).ok
+        report = await verify_chain(db_session, AuditRecord, anchor_store=store)
+        assert (report.ok, report.anchored_seq) == (True, sealed)
         rng = random.Random(10)  # reproducible
         detected: dict[str, int] = {}
+        unseen_without_anchor: dict[str, int] = {}
         for trial in range(self.TRIALS):
-            kind = ("update", "delete", "reorder", "forged_insert")[trial % 4]
-            # Any sealed row but the newest (tail changes need the external anchor, see above).
-            seq = rng.randint(1, sealed - 1)
+            kind = self.KINDS[trial % len(self.KINDS)]
+            seq = rng.randint(1, sealed)  # any sealed row, the newest included
             nested = await db_session.begin_nested()
-            if kind == "update":
-                column = rng.choice(["actor_subject", "action", "resource_id", "province_code"])
-                await db_session.execute(
-                    update(AuditRecord)
-                    .where(AuditRecord.chain_seq == seq)
-                    .values({column: f"{trial % 90 + 10}" if column == "province_code" else f"t{trial}"})
-                )
-            elif kind == "delete":
-                await db_session.execute(delete(AuditRecord).where(AuditRecord.chain_seq == seq))
-            elif kind == "reorder":
-                other = rng.choice([s for s in range(1, sealed + 1) if s != seq])
-                pair = {"a": seq, "b": other}
-                swap = "UPDATE audit_record SET chain_seq = -chain_seq WHERE chain_seq IN (:a, :b)"
-                await db_session.execute(text(swap), pair)
-                back = (
-                    "UPDATE audit_record SET chain_seq = CASE WHEN chain_seq = -CAST(:a AS bigint)"
-                    " THEN CAST(:b AS bigint) ELSE CAST(:a AS bigint) END"
-                )
-                await db_session.execute(text(back + " WHERE chain_seq < 0"), pair)
-            else:
-                # Make room at `seq` and slip in a copy of that row with its hashes (a plausible forgery).
-                row = (
-                    await db_session.execute(select(AuditRecord).where(AuditRecord.chain_seq == seq))
-                ).scalar_one()
-                await db_session.execute(
-                    text("UPDATE audit_record SET chain_seq = -(chain_seq + 1) WHERE chain_seq >= :s"),
-                    {"s": seq},
-                )
-                await db_session.execute(
-                    text("UPDATE audit_record SET chain_seq = -chain_seq WHERE chain_seq < 0")
-                )
-                values = {c.key: getattr(row, c.key) for c in AuditRecord.__table__.columns}
-                values.update(id=uuid.uuid4(), chain_seq=seq, resource_id="forged")
-                await db_session.execute(insert(AuditRecord).values(values))
-            report = await verify_chain(db_session, AuditRecord)
+            await self._tamper(db_session, rng, kind, seq, sealed, trial)
+            report = await verify_chain(db_session, AuditRecord, anchor_store=store)
+            if kind in self.TAIL_KINDS and (await verify_chain(db_session, AuditRecord)).ok:
+                unseen_without_anchor[kind] = unseen_without_anchor.get(kind, 0) + 1
             await nested.rollback()
             assert not report.ok, f"trial {trial} ({kind} at {seq}) went unnoticed"
+            assert report.problem
+            assert report.first_break_seq is not None
             detected[kind] = detected.get(kind, 0) + 1
         assert sum(detected.values()) == self.TRIALS
+        # What the anchor adds: the chain alone misses every one of the changes at its end.
+        assert unseen_without_anchor == {k: detected[k] for k in self.TAIL_KINDS}
+        assert (await verify_chain(db_session, AuditRecord, anchor_store=store)).ok
+
+    @staticmethod
+    async def _tamper(session: AsyncSession, rng: Any, kind: str, seq: int, sealed: int, trial: int) -> None:
+        if kind == "update":
+            column = rng.choice(["actor_subject", "action", "resource_id", "province_code"])
+            await session.execute(
+                update(AuditRecord)
+                .where(AuditRecord.chain_seq == seq)
+                .values({column: f"{trial % 90 + 10}" if column == "province_code" else f"t{trial}"})
+            )
+        elif kind == "delete":
+            await session.execute(delete(AuditRecord).where(AuditRecord.chain_seq == seq))
+        elif kind == "reorder":
+            other = rng.choice([s for s in range(1, sealed + 1) if s != seq])
+            pair = {"a": seq, "b": other}
+            swap = "UPDATE audit_record SET chain_seq = -chain_seq WHERE chain_seq IN (:a, :b)"
+            await session.execute(text(swap), pair)
+            back = (
+                "UPDATE audit_record SET chain_seq = CASE WHEN chain_seq = -CAST(:a AS bigint)"
+                " THEN CAST(:b AS bigint) ELSE CAST(:a AS bigint) END"
+            )
+            await session.execute(text(back + " WHERE chain_seq < 0"), pair)
+        elif kind == "forged_insert":
+            # Make room at `seq` and slip in a copy of that row with its hashes (a plausible forgery).
+            row = (
+                await session.execute(select(AuditRecord).where(AuditRecord.chain_seq == seq))
+            ).scalar_one()
+            await session.execute(
+                text("UPDATE audit_record SET chain_seq = -(chain_seq + 1) WHERE chain_seq >= :s"), {"s": seq}
+            )
+            await session.execute(text("UPDATE audit_record SET chain_seq = -chain_seq WHERE chain_seq < 0"))
+            values = {c.key: getattr(row, c.key) for c in AuditRecord.__table__.columns}
+            values.update(id=uuid.uuid4(), chain_seq=seq, resource_id="forged")
+            await session.execute(insert(AuditRecord).values(values))
+        elif kind == "truncate_tail":
+            newest = rng.randint(1, 5)
+            await session.execute(delete(AuditRecord).where(AuditRecord.chain_seq > sealed - newest))
+        elif kind == "append_forged":
+            # A row chained after the head with a correctly computed hash: the chain stays valid.
+            head = (
+                await session.execute(select(AuditRecord).where(AuditRecord.chain_seq == sealed))
+            ).scalar_one()
+            values = {c.key: getattr(head, c.key) for c in AuditRecord.__table__.columns}
+            values.update(id=uuid.uuid4(), action="delete", resource_id=f"forged-{trial}")
+            values.update(chain_seq=sealed + 1, prev_hash=head.row_hash)
+            values["row_hash"] = row_hash(SimpleNamespace(**values), head.row_hash, sealed + 1)
+            await session.execute(insert(AuditRecord).values(values))
+        else:  # rewrite_tail: alter the newest row and recompute its hash
+            head = (
+                await session.execute(select(AuditRecord).where(AuditRecord.chain_seq == sealed))
+            ).scalar_one()
+            values = {c.key: getattr(head, c.key) for c in AuditRecord.__table__.columns}
+            values["actor_subject"] = f"forger-{trial}"
+            digest = row_hash(SimpleNamespace(**values), head.prev_hash, sealed)
+            await session.execute(
+                update(AuditRecord)
+                .where(AuditRecord.chain_seq == sealed)
+                .values(actor_subject=values["actor_subject"], row_hash=digest)
+            )
+
+
+class TestAuditAnchor:
+    """The external anchor of the chain head: written by the sealer, compared by the verifier."""
+
+    async def _chain(self, client: httpx.AsyncClient, auth: Auth, n: int, tag: str) -> None:
+        for i in range(n):
+            response = await client.post("/v1/widgets", json=body(f"{tag}{i}"), headers=auth(**OFFICER))
+            assert response.status_code == 201
+
+    async def test_each_new_head_is_anchored_and_the_api_reports_it(
+        self,
+        app: Any,
+        client: httpx.AsyncClient,
+        rollback_sessionmaker: async_sessionmaker[AsyncSession],
+        auth: Auth,
+        tmp_path: Path,
+    ) -> None:
+        store = FileAnchorStore(tmp_path / "anchor.jsonl")
+        await self._chain(client, auth, 3, "a")
+        assert await seal_anchored(rollback_sessionmaker, AuditRecord, store) == 3
+        assert await seal_anchored(rollback_sessionmaker, AuditRecord, store) == 0  # nothing new: no entry
+        await self._chain(client, auth, 2, "b")
+        assert await seal_anchored(rollback_sessionmaker, AuditRecord, store) == 2
+        lines = [json.loads(line) for line in (tmp_path / "anchor.jsonl").read_text().splitlines()]
+        assert [(e["seq"], e["state"]) for e in lines] == [
+            (3, "pending"),
+            (3, "confirmed"),
+            (5, "pending"),
+            (5, "confirmed"),
+        ]
+        app.state.audit_anchor = store
+        response = await client.get("/v1/audit/verification", headers=auth(**AUDITOR))
+        assert response.status_code == 200, response.text
+        assert response.json()["ok"] is True
+        assert response.json()["anchored_seq"] == 5
+        assert response.json()["anchored_at"]
+
+    async def test_a_truncated_chain_stops_the_sealer_and_fails_verification(
+        self,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        rollback_sessionmaker: async_sessionmaker[AsyncSession],
+        auth: Auth,
+        tmp_path: Path,
+    ) -> None:
+        store = FileAnchorStore(tmp_path / "anchor.jsonl")
+        await self._chain(client, auth, 4, "t")
+        await seal_anchored(rollback_sessionmaker, AuditRecord, store)
+        await db_session.execute(delete(AuditRecord).where(AuditRecord.chain_seq == 4))
+        await self._chain(client, auth, 1, "u")
+        report = await verify_chain(db_session, AuditRecord, anchor_store=store)
+        assert (report.ok, report.first_break_seq, report.anchored_seq) == (False, 4, 4)
+        assert "deleted" in (report.problem or "")
+        with pytest.raises(AnchorMismatch, match="deleted"):
+            await seal_anchored(rollback_sessionmaker, AuditRecord, store)
+        # Without the anchor the shorter chain looks fine: the reason the anchor exists.
         assert (await verify_chain(db_session, AuditRecord)).ok
+
+    async def test_a_crash_between_commit_and_confirmation_is_not_tampering(
+        self,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        rollback_sessionmaker: async_sessionmaker[AsyncSession],
+        auth: Auth,
+        tmp_path: Path,
+    ) -> None:
+        store = FileAnchorStore(tmp_path / "anchor.jsonl")
+        await self._chain(client, auth, 2, "c")
+        await seal_anchored(rollback_sessionmaker, AuditRecord, store)
+        # The next seal committed and wrote its pending head, then the worker died.
+        await self._chain(client, auth, 2, "d")
+        await seal(db_session, AuditRecord)
+        head = await chain_head(db_session, AuditRecord)
+        store.append(anchor(*head, AnchorState.PENDING))
+        report = await verify_chain(db_session, AuditRecord, anchor_store=store)
+        assert (report.ok, report.anchored_seq) == (True, 2)
+        # A pending head whose commit failed (the chain never got it) is ignored, too.
+        store.append(anchor(head[0] + 3, "f" * 64, AnchorState.PENDING))
+        assert (await verify_chain(db_session, AuditRecord, anchor_store=store)).ok
+        # The next run confirms the committed head before sealing on.
+        await self._chain(client, auth, 1, "e")
+        assert await seal_anchored(rollback_sessionmaker, AuditRecord, store) == 1
+        report = await verify_chain(db_session, AuditRecord, anchor_store=store)
+        assert (report.ok, report.anchored_seq) == (True, 5)
+        states = [(e.seq, e.state.value) for e in store.tail()]
+        assert states == [(5, "confirmed")]
+
+    async def test_a_chain_sealed_behind_the_anchors_back_is_refused(
+        self,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        rollback_sessionmaker: async_sessionmaker[AsyncSession],
+        auth: Auth,
+        tmp_path: Path,
+    ) -> None:
+        store = FileAnchorStore(tmp_path / "anchor.jsonl")
+        await self._chain(client, auth, 2, "f")
+        await seal_anchored(rollback_sessionmaker, AuditRecord, store)
+        await self._chain(client, auth, 2, "g")
+        await seal(db_session, AuditRecord)  # not through the anchored sealer: looks like appended rows
+        report = await verify_chain(db_session, AuditRecord, anchor_store=store)
+        assert (report.ok, report.first_break_seq) == (False, 3)
+        assert "appended" in (report.problem or "")
+        with pytest.raises(AnchorMismatch, match="appended"):
+            await seal_anchored(rollback_sessionmaker, AuditRecord, store)
+
+    async def test_the_first_anchored_seal_adopts_an_existing_chain(
+        self,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        rollback_sessionmaker: async_sessionmaker[AsyncSession],
+        auth: Auth,
+        tmp_path: Path,
+    ) -> None:
+        await self._chain(client, auth, 2, "h")
+        await seal(db_session, AuditRecord)
+        store = FileAnchorStore(tmp_path / "anchor.jsonl")
+        assert (await verify_chain(db_session, AuditRecord, anchor_store=store)).anchored_seq is None
+        await self._chain(client, auth, 1, "i")
+        assert await seal_anchored(rollback_sessionmaker, AuditRecord, store) == 1
+        assert [(e.seq, e.state.value) for e in store.tail()] == [(3, "confirmed")]
+        lines = (tmp_path / "anchor.jsonl").read_text().splitlines()
+        assert [json.loads(line)["seq"] for line in lines] == [2, 3, 3]
+
+    def test_the_store_reads_from_the_end_and_survives_a_torn_line(self, tmp_path: Path) -> None:
+        path = tmp_path / "deep" / "anchor.jsonl"
+        store = FileAnchorStore(path)
+        assert store.tail() == []
+        store.append(anchor(1, "0" * 64, AnchorState.CONFIRMED))  # creates the folder and the file
+        # Years of heads (~1,000 pending entries after the last confirmed one: ~130 KB read across blocks).
+        with path.open("a") as sink:
+            for seq in range(2, 1500):
+                sink.write(anchor(seq, f"{seq:064x}", AnchorState.CONFIRMED).to_line())
+            sink.write(anchor(1500, f"{1500:064x}", AnchorState.CONFIRMED).to_line())
+            for seq in range(1501, 2501):
+                sink.write(anchor(seq, "a" * 64, AnchorState.PENDING).to_line())
+            sink.write('{"seq": 2501, "hash": "b')  # the writer died mid-line
+        tail = store.tail()
+        assert (tail[0].seq, tail[0].state.value) == (1500, "confirmed")
+        assert [e.seq for e in tail[1:]] == list(range(1501, 2501))
+        assert {e.state.value for e in tail[1:]} == {"pending"}
+        store.append(anchor(2502, "c" * 64, AnchorState.CONFIRMED))  # on a line of its own
+        assert [(e.seq, e.hash) for e in store.tail()] == [(2502, "c" * 64)]
+
+    async def test_the_seal_job_stops_on_a_mismatch(
+        self,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        rollback_sessionmaker: async_sessionmaker[AsyncSession],
+        auth: Auth,
+        tmp_path: Path,
+    ) -> None:
+        store = FileAnchorStore(tmp_path / "anchor.jsonl")
+        models = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)
+        worker = Worker(
+            rollback_sessionmaker,
+            Job,
+            platform_registry(models, anchor=lambda: store),
+            worker_id="anchor-test",
+        )
+        await self._chain(client, auth, 2, "j")
+        await enqueue(db_session, Job, AUDIT_SEAL, {})
+        assert await worker.run_once()
+        assert [(e.seq, e.state.value) for e in store.tail()] == [(2, "confirmed")]
+        await db_session.execute(delete(AuditRecord).where(AuditRecord.chain_seq == 2))
+        await enqueue(db_session, Job, AUDIT_SEAL, {})
+        assert await worker.run_once()
+        failed = (
+            await db_session.execute(select(Job).where(Job.kind == AUDIT_SEAL, Job.status == "dead"))
+        ).scalar_one()
+        assert "external anchor" in (failed.last_error or "")

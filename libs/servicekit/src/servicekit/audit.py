@@ -8,6 +8,7 @@ the verifier walks the chain and reports the first break and the unsealed tail.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import hashlib
 import json
@@ -18,10 +19,11 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import and_, event, func, insert, inspect, or_, select, text, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, UOWTransaction
 
 from servicekit.areas import AreaScope
+from servicekit.audit_anchor import Anchor, AnchorState, AnchorStore, anchor
 from servicekit.context import current_principal, request_id_var
 from servicekit.db.platform import AuditRecordMixin
 from servicekit.pagination import PageParams, decode_cursor, encode_cursor
@@ -219,10 +221,13 @@ def row_hash(row: Any, prev_hash: str, chain_seq: int) -> str:
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
-async def seal(session: AsyncSession, model: type[AuditRecordMixin], *, batch: int = 1000) -> int:
-    """Chain the oldest unsealed rows after the last sealed one. One sealer at a time per table."""
+async def _lock_sealer(session: AsyncSession, model: type[AuditRecordMixin]) -> None:
     table = model.__tablename__  # type: ignore[attr-defined]
     await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"audit-sealer:{table}"})
+
+
+async def chain_head(session: AsyncSession, model: type[AuditRecordMixin]) -> tuple[int, str]:
+    """The newest sealed row's (chain_seq, row_hash); (0, the genesis hash) for an empty chain."""
     last = (
         await session.execute(
             select(model.chain_seq, model.row_hash)
@@ -231,7 +236,13 @@ async def seal(session: AsyncSession, model: type[AuditRecordMixin], *, batch: i
             .limit(1)
         )
     ).first()
-    seq, prev = (int(last[0] or 0), str(last[1])) if last else (0, GENESIS_HASH)
+    return (int(last[0] or 0), str(last[1])) if last else (0, GENESIS_HASH)
+
+
+async def seal(session: AsyncSession, model: type[AuditRecordMixin], *, batch: int = 1000) -> int:
+    """Chain the oldest unsealed rows after the last sealed one. One sealer at a time per table."""
+    await _lock_sealer(session, model)
+    seq, prev = await chain_head(session, model)
     pending = (
         (
             await session.execute(
@@ -254,6 +265,60 @@ async def seal(session: AsyncSession, model: type[AuditRecordMixin], *, batch: i
     return len(pending)
 
 
+class AnchorMismatch(RuntimeError):
+    """The chain's head is not one the external anchor knows: rows were deleted from or added to its end."""
+
+
+def anchor_problem(head: tuple[int, str], entries: list[Anchor]) -> str | None:
+    """Why the database's chain head disagrees with the anchor's entries (None: it is one of them)."""
+    if not entries or any((e.seq, e.hash) == head for e in entries):
+        return None
+    confirmed = entries[0] if entries[0].state is AnchorState.CONFIRMED else None
+    anchored = confirmed.seq if confirmed else 0
+    if head[0] < anchored:
+        return (
+            f"the chain ends at seq {head[0]}, before its externally anchored head (seq {anchored}): "
+            "the newest sealed rows were deleted"
+        )
+    if head[0] > anchored:
+        return (
+            f"sealed rows after the externally anchored head (seq {anchored}) are not in the anchor: "
+            "rows were appended to the chain"
+        )
+    return f"the sealed row at seq {anchored} is not the one the external anchor holds"
+
+
+async def seal_anchored(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    model: type[AuditRecordMixin],
+    store: AnchorStore,
+    *,
+    batch: int = 1000,
+) -> int:
+    """`seal`, with the new chain head written to the external anchor: `pending` before the commit and
+    `confirmed` after it. Refuses (AnchorMismatch) to chain onto a head the anchor does not know, so a
+    truncated or extended chain is never blessed by a later anchor. An empty anchor adopts the head."""
+    async with sessionmaker() as session:
+        async with session.begin():
+            await _lock_sealer(session, model)
+            head = await chain_head(session, model)
+            entries = await asyncio.to_thread(store.tail)
+            problem = anchor_problem(head, entries)
+            if problem is not None:
+                raise AnchorMismatch(problem)
+            known = next((e for e in reversed(entries) if (e.seq, e.hash) == head), None)
+            if head[0] > 0 and (known is None or known.state is AnchorState.PENDING):
+                # First run with an anchor, or the last run committed but died before confirming.
+                await asyncio.to_thread(store.append, anchor(*head, AnchorState.CONFIRMED))
+            sealed = await seal(session, model, batch=batch)
+            new_head = await chain_head(session, model)
+            if sealed:
+                await asyncio.to_thread(store.append, anchor(*new_head, AnchorState.PENDING))
+        if sealed:
+            await asyncio.to_thread(store.append, anchor(*new_head, AnchorState.CONFIRMED))
+    return sealed
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool
@@ -261,12 +326,61 @@ class ChainReport:
     unsealed: int
     first_break_seq: int | None = None
     problem: str | None = None
+    # The newest head confirmed in the external anchor, when the service keeps one.
+    anchored_seq: int | None = None
+    anchored_at: datetime | None = None
 
 
 async def verify_chain(
-    session: AsyncSession, model: type[AuditRecordMixin], *, batch: int = 2000
+    session: AsyncSession,
+    model: type[AuditRecordMixin],
+    *,
+    batch: int = 2000,
+    anchor_store: AnchorStore | None = None,
 ) -> ChainReport:
-    """Walk the sealed chain in order (keyset batches, never the whole table in memory)."""
+    """Walk the sealed chain in order (keyset batches, never the whole table in memory); with an
+    external anchor, also check that the chain ends where the anchor says (no rows deleted from or
+    appended to its end)."""
+    report = await _walk_chain(session, model, batch=batch)
+    if anchor_store is None or not report.ok:
+        return report
+    # The head first, the anchor after: every head committed by then has its entry in the anchor.
+    head = await chain_head(session, model)
+    entries = await asyncio.to_thread(anchor_store.tail)
+    if not entries:
+        return report
+    confirmed = entries[0] if entries[0].state is AnchorState.CONFIRMED else None
+    anchored_seq = confirmed.seq if confirmed else 0
+    problem: str | None = None
+    first_break: int | None = None
+    if confirmed is not None and confirmed.seq > 0:
+        # Read afresh: the sealer may have committed past the head read above.
+        at_anchor = (
+            await session.execute(select(model.row_hash).where(model.chain_seq == confirmed.seq))
+        ).scalar_one_or_none()
+        if at_anchor is None:
+            problem = (
+                anchor_problem(head, [confirmed]) or f"the anchored sealed row (seq {anchored_seq}) is gone"
+            )
+            first_break = min(head[0] + 1, anchored_seq)
+        elif at_anchor != confirmed.hash:
+            problem = anchor_problem((anchored_seq, str(at_anchor)), [confirmed])
+            first_break = anchored_seq
+    if problem is None and head[0] > anchored_seq:
+        problem = anchor_problem(head, entries)
+        first_break = anchored_seq + 1
+    return ChainReport(
+        ok=problem is None,
+        sealed=report.sealed,
+        unsealed=report.unsealed,
+        first_break_seq=first_break if problem is not None else None,
+        problem=problem,
+        anchored_seq=confirmed.seq if confirmed else None,
+        anchored_at=confirmed.at if confirmed else None,
+    )
+
+
+async def _walk_chain(session: AsyncSession, model: type[AuditRecordMixin], *, batch: int) -> ChainReport:
     expected_seq, prev = 0, GENESIS_HASH
     checked = 0
     while True:

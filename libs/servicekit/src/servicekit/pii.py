@@ -48,6 +48,17 @@ class PiiCipher:
         nonce, sealed = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
         return self._aead.decrypt(nonce, sealed, context.encode()).decode()
 
+    def encrypt_bytes(self, data: bytes, *, context: str) -> bytes:
+        """A file or blob that holds personal data (an uploaded list of citizens), as `encrypt`."""
+        nonce = os.urandom(NONCE_BYTES)
+        return bytes([KEY_VERSION]) + nonce + self._aead.encrypt(nonce, data, context.encode())
+
+    def decrypt_bytes(self, blob: bytes, *, context: str) -> bytes:
+        if not blob or blob[0] != KEY_VERSION:
+            raise ValueError("unknown key version")
+        nonce, sealed = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
+        return self._aead.decrypt(nonce, sealed, context.encode())
+
     def blind_index(self, value: str, *, purpose: str) -> str:
         """A stable keyed hash for equality lookups; `purpose` keeps citizen IDs and phones apart."""
         message = f"{purpose}:{normalise_identifier(value)}".encode()

@@ -82,7 +82,8 @@ async def seed_demo_reviews_step(session: AsyncSession) -> str:
 
 
 async def seed_demo_imports_step(session: AsyncSession) -> str:
-    return f"{await seed_demo_imports(session)} commune lists queued for import"
+    cipher = build_cipher(get_settings())
+    return f"{await seed_demo_imports(session, cipher)} commune lists queued for import"
 
 
 async def seed_housing_targets_step(session: AsyncSession) -> str:

@@ -58,6 +58,22 @@ class TestCreateHousehold:
         assert head_id not in response.text
         assert "912345678" not in response.text
 
+    async def test_a_retry_with_the_same_idempotency_key_replays_the_first_answer(
+        self, client: httpx.AsyncClient, province: dict[str, str], db_session: AsyncSession
+    ) -> None:
+        """Found by the fault tests (tests/faults): a create whose answer was lost in a crash, sent
+        again, was refused as `citizen_id_taken` although it had been recorded."""
+        body = household_body()
+        headers = {**province, "Idempotency-Key": str(uuid.uuid4())}
+        first = await client.post(URL, json=body, headers=headers)
+        again = await client.post(URL, json=body, headers=headers)
+        assert (first.status_code, again.status_code) == (201, 201), again.text
+        assert again.json() == first.json()
+        assert again.headers["idempotent-replayed"] == "true"
+        assert await count(db_session, "household") == 1
+        other = await client.post(URL, json=household_body(), headers=headers)
+        assert_problem(other, 422, "idempotency_key_reused")
+
     async def test_keeps_identifiers_encrypted_and_out_of_the_trail_and_events(
         self,
         client: httpx.AsyncClient,

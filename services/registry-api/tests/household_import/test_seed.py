@@ -21,10 +21,10 @@ async def test_demo_lists_build_on_the_demo_households(
     async with committing_sessionmaker() as session, session.begin():
         await seed_poverty_standards(session)
         await seed_demo_households(session, cipher)
-        assert await seed_demo_imports(session) == len(COMMUNES)
+        assert await seed_demo_imports(session, cipher) == len(COMMUNES)
     assert await run_jobs() == len(COMMUNES)
     async with committing_sessionmaker() as session, session.begin():
-        assert await seed_demo_imports(session) == 0  # the same bytes: the same imports
+        assert await seed_demo_imports(session, cipher) == 0  # the same bytes: the same imports
         imports = (await session.execute(select(HouseholdImport))).scalars().all()
     demo = demo_households()
     for row in imports:

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -21,6 +22,7 @@ from servicekit.errors import (
     PreconditionFailed,
     Problem,
     Unprocessable,
+    UpstreamUnavailable,
 )
 
 logger = logging.getLogger("servicekit.errors")
@@ -69,6 +71,28 @@ def validation_field_errors(exc: RequestValidationError) -> list[FieldError]:
 NUL_REFUSED = 'invalid byte sequence for encoding "UTF8": 0x00'
 # FastAPI's detail when a body cannot be decoded at all (not UTF-8, not JSON).
 BODY_PARSE_ERROR = "There was an error parsing the body"
+# SQLSTATEs that say the database is not there right now (a restart, a failover, a full connection
+# table), not that the request is wrong: class 08 (connection exception), 57P01 admin shutdown, 57P02
+# crash shutdown, 57P03 cannot connect now ("the database system is starting up / shutting down"),
+# 53300 too many connections.
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+# How long a client should wait before retrying while the database is away: a restart takes seconds.
+DATABASE_RETRY_AFTER_S = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database (or a connection to anything) could not be used just now,
+    rather than that this request was wrong: the client may retry the very same request later."""
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        state = getattr(exc.orig, "sqlstate", None)
+        return isinstance(state, str) and (state.startswith("08") or state in _UNAVAILABLE_SQLSTATES)
+    # Opening a connection fails with the socket's own error (refused, reset, timed out), not wrapped
+    # by the driver; a pool with every connection taken times out with SQLAlchemy's TimeoutError.
+    return isinstance(exc, (ConnectionError, TimeoutError, PoolTimeoutError))
+
+
 _STATUS_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -166,7 +190,21 @@ def install_error_handlers(app: FastAPI) -> None:
             type_uri=PreconditionFailed.type_uri(),
         )
 
+    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # Found by the fault tests (tests/faults): while PostgreSQL restarted, every request answered
+        # 500 without Retry-After. The request was fine and the same one will work in seconds: 503.
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        return app_error_response(
+            request,
+            UpstreamUnavailable(
+                "The database or a service this request needs is unavailable for a moment; try again.",
+                retry_after_s=DATABASE_RETRY_AFTER_S,
+            ),
+        )
+
     async def database_error(request: Request, exc: Exception) -> JSONResponse:
+        if database_unavailable(exc):
+            return await unavailable(request, exc)
         # Found by Schemathesis: text with a NUL character (U+0000) reaches PostgreSQL, which refuses
         # it ("invalid byte sequence for encoding UTF8: 0x00"). That is the client's input: 422.
         if NUL_REFUSED in str(getattr(exc, "orig", "")):
@@ -182,6 +220,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(StaleDataError, stale_row)
     app.add_exception_handler(DBAPIError, database_error)
+    for unreachable in (ConnectionError, TimeoutError, PoolTimeoutError):
+        app.add_exception_handler(unreachable, unavailable)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected_error)

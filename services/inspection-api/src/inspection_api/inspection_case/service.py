@@ -197,10 +197,13 @@ class InspectionCaseService:
         action: str | None,
         expected_version: int | None = None,
     ) -> InspectionCase:
-        """The case, locked, after the checks every write makes, in this order: in the area (404), not
-        closed (409 `case_closed`), the step allowed from its state (409), the caller's assignment
-        (403), the ETag (412)."""
+        """The case, locked, after the checks every write makes, in this order: in the area (404), the
+        ETag (412), not closed (409 `case_closed`), the step allowed from its state (409), the caller's
+        assignment (403). The ETag comes before the state so that of two racers with one ETag the loser
+        learns it acted on an old version (412), not that the step it saw offered is gone."""
         case = await self.get(session, caller, case_id, for_update=True)
+        if expected_version is not None:
+            check_version(case.version, expected_version)
         states.ensure_open(case.status)
         if action is None:
             if case.status != S.IN_PROGRESS:
@@ -208,8 +211,6 @@ class InspectionCaseService:
         else:
             states.target_of(case.status, action)
         _authorise(caller, case, assignee_only=assignee_only)
-        if expected_version is not None:
-            check_version(case.version, expected_version)
         return case
 
     async def _in_progress(
@@ -350,8 +351,8 @@ class InspectionCaseService:
         data: CaseAssign,
     ) -> InspectionCase:
         case = await self.get(session, caller, case_id, for_update=True)
+        check_version(case.version, expected_version)  # before the state: see `_writable`
         target = states.target_of(case.status, "assign")
-        check_version(case.version, expected_version)
         case.status = target.value
         case.assigned_inspector = data.inspector_subject
         case.assigned_at = datetime.now(UTC)
@@ -559,12 +560,12 @@ class InspectionCaseService:
         data: CaseClose,
     ) -> InspectionCase:
         case = await self.get(session, caller, case_id, for_update=True)
+        check_version(case.version, expected_version)  # before the state: see `_writable`
         states.ensure_open(case.status)
         states.target_of(case.status, "close")
         not_worked = case.status in (S.PLANNED, S.ASSIGNED)
         # Cancelling a case not yet worked is the planners' call; closing a worked one, the assignee's too.
         _authorise(caller, case, assignee_only=False, officers_only=not_worked)
-        check_version(case.version, expected_version)
         if not_worked and data.note is None:
             raise ClosureNoteRequired(
                 "Say why a case is cancelled before it was worked.",

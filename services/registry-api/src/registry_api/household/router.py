@@ -39,10 +39,13 @@ from registry_api.person.schemas import PersonRead
 from servicekit.errors import PreconditionFailed, PreconditionRequired, error_responses
 from servicekit.pagination import InvalidCursor, Page
 from servicekit.schemas import QueryBool
+from servicekit.web.idempotency import IdempotencyKeyOptional, IdempotentRoute
 from servicekit.web.params import IfMatchVersion, Pagination, set_etag
 from servicekit.web.session import SessionDep
 
-router = APIRouter(prefix="/households", tags=["households"])
+# IdempotentRoute: a create retried after its answer was lost (a crash, a restart, a dropped
+# connection) replays the first answer instead of refusing the citizen ID it had just recorded.
+router = APIRouter(prefix="/households", tags=["households"], route_class=IdempotentRoute)
 
 
 def detail(household: Household, members: list[Person]) -> HouseholdDetail:
@@ -76,10 +79,12 @@ async def create_household(
     caller: HouseholdsWrite,
     cipher: PiiCipherDep,
     response: Response,
+    idempotency_key: IdempotencyKeyOptional,
 ) -> HouseholdDetail:
     """Record a household of a commune you cover, with its head (a 12-digit citizen ID is required)
     and its other members. Citizen IDs are checked against the date of birth and gender and must not
-    be recorded for anyone else; identifiers come back masked."""
+    be recorded for anyone else; identifiers come back masked. Send an `Idempotency-Key` to make a
+    retry safe: the repeat replays the first answer."""
     household, members = await household_service.create(session, caller, cipher, body)
     set_etag(response, household.version)
     return detail(household, members)

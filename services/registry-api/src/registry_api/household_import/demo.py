@@ -20,6 +20,7 @@ from registry_api.household.demo import SEED_CALLER, DemoGenerator, demo_househo
 from registry_api.household_import.service import import_service
 from registry_api.models import ImportMode, Relationship
 from registry_api.person.identifiers import Gender
+from servicekit.pii import PiiCipher
 
 SEED = 20261120
 # (commune code, name written in the title, hamlets)
@@ -176,7 +177,7 @@ def demo_list(commune_code: str) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
-async def seed_demo_imports(session: AsyncSession) -> int:
+async def seed_demo_imports(session: AsyncSession, cipher: PiiCipher) -> int:
     """Queue each commune's list (once: the same bytes again are the same import); returns how many
     were queued now."""
     queued = 0
@@ -189,6 +190,7 @@ async def seed_demo_imports(session: AsyncSession) -> int:
             commune_code=commune_code,
             mode=ImportMode.ACCEPT_VALID_ROWS,
             residence_area=None,
+            cipher=cipher,
         )
         queued += created
     return queued

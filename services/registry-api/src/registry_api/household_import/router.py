@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from registry_api.deps import PiiCipherDep
 from registry_api.household.errors import AreaNotCovered
 from registry_api.household_import.errors import (
     ImportCommuneUnknown,
@@ -92,6 +93,7 @@ async def upload_import(
     session: SessionDep,
     caller: ImportsWrite,
     response: Response,
+    cipher: PiiCipherDep,
     filename: Annotated[str, Query(min_length=5, max_length=255, examples=["ra_soat_2026.xlsx"])],
     commune_code: CommuneCode,
     mode: ImportMode = ImportMode.ACCEPT_VALID_ROWS,
@@ -137,6 +139,7 @@ async def upload_import(
         campaign_id=campaign_id,
         meeting_held_on=meeting_held_on,
         meeting_agreement_pct=meeting_agreement_pct,
+        cipher=cipher,
     )
     if not created:
         response.status_code = 200

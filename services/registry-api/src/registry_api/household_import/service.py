@@ -68,7 +68,7 @@ from servicekit.errors import AppError
 from servicekit.jobs import enqueue
 from servicekit.outbox import emit, urn
 from servicekit.pagination import PageParams
-from servicekit.pii import PiiCipher
+from servicekit.pii import KEY_VERSION, PiiCipher
 from servicekit.principal import Principal
 
 IMPORT_JOB = "registry.household_import"
@@ -262,6 +262,18 @@ def _person_fields(row: ParsedRow) -> dict[str, Any]:
     return fields
 
 
+# Bound to the ciphertext: an uploaded file's ciphertext cannot be decrypted as another column's.
+UPLOAD_CONTEXT = "household_import.content"
+
+
+def stored_file(cipher: PiiCipher, blob: bytes) -> bytes:
+    """The uploaded file's bytes. Files stored before uploads were encrypted are read as they are (a
+    ciphertext starts with the key-version byte, 0x01; no csv or spreadsheet does)."""
+    if blob[:1] != bytes([KEY_VERSION]):
+        return blob
+    return cipher.decrypt_bytes(blob, context=UPLOAD_CONTEXT)
+
+
 class ImportService:
     # ------------------------------------------------------------------------------ upload and reads
 
@@ -279,9 +291,11 @@ class ImportService:
         campaign_id: uuid.UUID | None = None,
         meeting_held_on: date | None = None,
         meeting_agreement_pct: Decimal | None = None,
+        cipher: PiiCipher,
     ) -> tuple[HouseholdImport, bool]:
-        """Store the file and queue its import; the same file again (same SHA-256, commune, mode,
-        kind and campaign) answers with the earlier import, `False` saying nothing new was queued."""
+        """Store the file (encrypted: a commune's list is citizen IDs and phones) and queue its import;
+        the same file again (same SHA-256, commune, mode, kind and campaign) answers with the earlier
+        import, `False` saying nothing new was queued."""
         fmt = file_format(filename)
         if not content:
             raise ImportFileEmpty("The file is empty.")
@@ -321,7 +335,7 @@ class ImportService:
             file_format=fmt,
             size_bytes=len(content),
             sha256=sha256,
-            content=content,
+            content=cipher.encrypt_bytes(content, context=UPLOAD_CONTEXT),
             mode=mode.value,
             kind=kind.value,
             campaign_id=campaign_id,
@@ -382,7 +396,7 @@ class ImportService:
                 return {"missing": True}
             if row.status in (ImportStatus.COMPLETED, ImportStatus.REJECTED, ImportStatus.FAILED):
                 return self.summary(row)
-            content, fmt, mode = row.content, row.file_format, ImportMode(row.mode)
+            content, fmt, mode = stored_file(cipher, row.content), row.file_format, ImportMode(row.mode)
             caller, resume_after = caller_principal(row), row.processed_rows
             commune_name = await session.scalar(
                 select(AdminUnit.name).where(
