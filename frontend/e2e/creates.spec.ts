@@ -1,6 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { menu, screenshot, settled, signIn } from "./helpers";
+import { clickMenu, screenshot, settled, signIn } from "./helpers";
 
 /** Pick an option of an antd Select inside a dialog (the page's filters may share its label). */
 async function chooseIn(page: Page, scope: Locator, label: string, option: string): Promise<void> {
@@ -42,14 +42,14 @@ test("a province officer records a commercial project, its land-reserve obligati
   await settled(page);
   await screenshot(page, "land-reserve-obligation-created");
 
-  await menu(page).getByRole("link", { name: "Rà soát hộ nghèo" }).click();
+  await clickMenu(page, "Rà soát hộ nghèo");
   await page.getByRole("button", { name: "Mở đợt rà soát" }).click();
   const review = page.getByRole("dialog");
   await review.getByLabel("Năm rà soát").fill("2029");
   await review.getByRole("button", { name: "Mở đợt rà soát" }).click();
   await expect(page).toHaveURL(/\/review-campaigns\/[0-9a-f-]{36}$/);
 
-  await menu(page).getByRole("link", { name: "Xung đột đồng bộ" }).click();
+  await clickMenu(page, "Xung đột đồng bộ");
   await expect(page.getByTestId("sync-conflicts")).toBeVisible();
 });
 
@@ -76,7 +76,7 @@ test("a finance officer records a housing-fund movement, reverses it, and record
   await settled(page);
   await screenshot(page, "housing-fund-reversal");
 
-  await menu(page).getByRole("link", { name: "Cam kết, đóng góp vốn" }).click();
+  await clickMenu(page, "Cam kết, đóng góp vốn");
   const giver = `Công ty E2E ${Date.now()}`;
   await page.getByRole("button", { name: "Thêm nhà tài trợ" }).click();
   const contributor = page.getByRole("dialog");
@@ -102,7 +102,7 @@ test("a finance officer records a VBSP entrustment contract, a transfer and a ut
   page,
 }) => {
   await signIn(page, "taichinh");
-  await menu(page).getByRole("link", { name: "Ủy thác qua NHCSXH" }).click();
+  await clickMenu(page, "Ủy thác qua NHCSXH");
   const number = `E2E-UT-${Date.now()}`;
   await page.getByRole("button", { name: "Thêm hợp đồng" }).click();
   const contract = page.getByRole("dialog");

@@ -1,12 +1,13 @@
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import { FRONTEND } from "./stack";
 
 export const PASSWORD = "noxh-demo";
 
 /** Sign in through the issuer's own login page, as a person does; ends back on `path`. A tab opened
  * next to a signed-in one of the same browser gets the session from it (auth/tabs.ts). */
-export async function signIn(page: Page, username: string, path = "/"): Promise<void> {
+export async function signIn(page: Page, username: string, path = "/", password = PASSWORD): Promise<void> {
   await page.goto(path);
   const signedIn = page.getByTestId("current-user");
   const button = page.getByRole("button", { name: /Đăng nhập|Sign in/ });
@@ -15,7 +16,7 @@ export async function signIn(page: Page, username: string, path = "/"): Promise<
   await button.click();
   await page.waitForURL(/\/auth\/authorize/);
   await page.locator("#username").fill(username);
-  await page.locator("#password").fill(PASSWORD);
+  await page.locator("#password").fill(password);
   await page.locator("button[type=submit]").click();
   await page.waitForURL((url) => !url.pathname.startsWith("/auth/") && url.pathname !== "/callback");
   await expect(page.getByTestId("current-user")).toBeVisible();
@@ -27,15 +28,69 @@ export async function settled(page: Page): Promise<void> {
   await expect(page.locator(".ant-message-notice")).toHaveCount(0);
 }
 
+/** The pictures the repository's README shows: with E2E_PUBLISH_SCREENSHOTS=1 the journey that takes
+ * one also writes it to docs/screenshots/ (otherwise a test run leaves the committed files alone). */
+export const PUBLISHED_SCREENSHOTS = ["dashboard", "application-trace", "commune-support-proposal-vi"];
+
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({
-    path: join(FRONTEND, "test-results", "screenshots", `${name}.png`),
-    fullPage: false,
-  });
+  const path = join(FRONTEND, "test-results", "screenshots", `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  if (process.env.E2E_PUBLISH_SCREENSHOTS === "1" && PUBLISHED_SCREENSHOTS.includes(name)) {
+    copyFileSync(path, join(FRONTEND, "..", "docs", "screenshots", `${name}.png`));
+  }
 }
 
 export function menu(page: Page) {
   return page.getByRole("navigation");
+}
+
+/** The sidebar's sections fold (one open at a time) when a role has many screens: open the sections
+ * one by one until the link shows. */
+export async function menuLink(
+  page: Page,
+  name: string,
+  options: { exact?: boolean } = {},
+): Promise<Locator> {
+  const nav = menu(page);
+  const link = nav.getByRole("link", { name, ...options });
+  await expect(nav.getByRole("link").first()).toBeVisible();
+  if (await link.isVisible()) return link;
+  const titles = nav.locator(".ant-menu-submenu-title");
+  for (let i = 0; i < (await titles.count()); i += 1) {
+    const title = titles.nth(i);
+    if ((await title.getAttribute("aria-expanded")) === "true") continue;
+    await title.click();
+    await expect(title).toHaveAttribute("aria-expanded", "true");
+    if (
+      await link.waitFor({ state: "visible", timeout: 1_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return link;
+  }
+  return link;
+}
+
+export async function clickMenu(page: Page, name: string, options: { exact?: boolean } = {}): Promise<void> {
+  await (await menuLink(page, name, options)).click();
+}
+
+/** Every entry of the sidebar, each section opened in turn. */
+export async function menuEntries(page: Page): Promise<string[]> {
+  const nav = menu(page);
+  await expect(nav.getByRole("link").first()).toBeVisible();
+  const names = new Set((await nav.getByRole("link").allInnerTexts()).map((n) => n.trim()));
+  const titles = nav.locator(".ant-menu-submenu-title");
+  for (let i = 0; i < (await titles.count()); i += 1) {
+    const title = titles.nth(i);
+    if ((await title.getAttribute("aria-expanded")) !== "true") await title.click();
+    await expect(title).toHaveAttribute("aria-expanded", "true");
+    const entries = nav.locator(`[id="${await title.getAttribute("aria-controls")}"]`).getByRole("link");
+    await expect(entries.first()).toBeVisible();
+    for (const name of await entries.allInnerTexts()) names.add(name.trim());
+  }
+  return [...names];
 }
 
 /** Pick an option of an antd Select (opened by its form label). */

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { menu, screenshot, settled, signIn } from "./helpers";
+import { clickMenu, screenshot, settled, signIn } from "./helpers";
 
 /** What a person types without diacritics (the service folds names the same way). */
 function fold(name: string): string {
@@ -14,7 +14,7 @@ test("a commune officer finds a household typed without diacritics and reveals a
   page,
 }) => {
   await signIn(page, "xa.haiduong");
-  await menu(page).getByRole("link", { name: "Hộ gia đình" }).click();
+  await clickMenu(page, "Hộ gia đình");
   await expect(page).toHaveURL(/\/households$/);
   const rows = page.locator(".ant-table-tbody tr.ant-table-row");
   await expect(rows.first()).toBeVisible();
@@ -57,7 +57,7 @@ test("a commune officer finds a household typed without diacritics and reveals a
 
 test("a province officer approves a proposed support case", async ({ page }) => {
   await signIn(page, "so.xaydung");
-  await menu(page).getByRole("link", { name: "Hỗ trợ nhà ở" }).click();
+  await clickMenu(page, "Hỗ trợ nhà ở");
   await expect(page).toHaveURL(/\/support-cases$/);
   await page.getByLabel("Trạng thái").click();
   await page.locator(".ant-select-dropdown:visible").getByTitle("Đã đề xuất").click();

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { choose, menu, screenshot, settled, signIn } from "./helpers";
+import { choose, clickMenu, screenshot, settled, signIn } from "./helpers";
 
 // Journeys over the dashboard, reviews, projects and applications, duplicates, imports, household
 // editing and the tabs' shared session, on the demo data `make run` seeds.
@@ -26,7 +26,7 @@ test("the province's dashboard: targets against progress, charts and the commune
 
 test("a province officer approves a commune's submitted review results", async ({ page }) => {
   await signIn(page, "so.xaydung");
-  await menu(page).getByRole("link", { name: "Rà soát hộ nghèo" }).click();
+  await clickMenu(page, "Rà soát hộ nghèo");
   await expect(page).toHaveURL(/\/review-campaigns$/);
   await page.getByRole("link", { name: "Rà soát năm 2025" }).first().click();
   const progress = page.getByTestId("review-progress");
@@ -60,7 +60,7 @@ test("an allocated application shows its eligibility trace, its project and the 
   await expect(page).toHaveURL(/\/housing-projects\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("milestones")).toBeVisible();
 
-  await menu(page).getByRole("link", { name: "Đợt xét chọn, bốc thăm" }).click();
+  await clickMenu(page, "Đợt xét chọn, bốc thăm");
   await expect(page).toHaveURL(/\/allocation-rounds$/);
   await page.locator(".ant-table-tbody tr.ant-table-row").first().getByRole("link").first().click();
   const results = page.getByTestId("round-results");
@@ -72,7 +72,7 @@ test("an allocated application shows its eligibility trace, its project and the 
 
 test("a province officer keeps a possible duplicate apart, with a reason", async ({ page }) => {
   await signIn(page, "so.xaydung");
-  await menu(page).getByRole("link", { name: "Nhân khẩu trùng" }).click();
+  await clickMenu(page, "Nhân khẩu trùng");
   const rows = page.locator(".ant-table-tbody tr.ant-table-row");
   await rows.first().getByRole("link").click();
   await expect(page.getByTestId("duplicate-pair")).toBeVisible();
@@ -106,7 +106,7 @@ test("a commune officer imports a list, reads the refused rows and edits a house
   await page.getByRole("button", { name: "Tải báo cáo lỗi (.xlsx)" }).click();
   expect((await download).suggestedFilename()).toMatch(/\.xlsx$/);
 
-  await menu(page).getByRole("link", { name: "Hộ gia đình" }).click();
+  await clickMenu(page, "Hộ gia đình");
   await page.locator(".ant-table-tbody tr.ant-table-row").first().getByRole("link").first().click();
   await expect(page).toHaveURL(/\/households\/[0-9a-f-]{36}$/);
   await page.getByRole("button", { name: "Sửa" }).click();

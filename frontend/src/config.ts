@@ -5,7 +5,7 @@ export interface AppConfig {
   clientId: string;
   scope: string;
   /** Each service's prefix under the gateway (the `servers` of its openapi.json). */
-  apiBase: { registry: string; funding: string; inspection: string };
+  apiBase: { registry: string; funding: string; inspection: string; identity: string };
   /** The dashboard's map. No base tiles and no commune shapes ship with the app: both are set per
    * deployment (a tile server of the province's network, a GeoJSON of the communes whose features
    * carry the commune `code`); without them the map shows an empty frame and the counts table. */
@@ -29,6 +29,8 @@ export function loadConfig(origin: string = window.location.origin): AppConfig {
       registry: `${origin}/api/registry`,
       funding: `${origin}/api/funding`,
       inspection: `${origin}/api/inspection`,
+      // The identity provider's account administration (`/identity/v1`, published by the gateway).
+      identity: `${origin}/api/identity`,
     },
     map: {
       tileUrl: (env.VITE_MAP_TILE_URL as string | undefined) || null,

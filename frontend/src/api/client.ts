@@ -12,10 +12,18 @@ export interface TokenSource {
   expire(reason?: string): void;
 }
 
+/** An API without a committed OpenAPI document (the identity provider's `/identity/v1`): its base URL
+ * and the same authenticated fetch; the feature that calls it validates the answers itself. */
+export interface PlainClient {
+  baseUrl: string;
+  fetch: typeof fetch;
+}
+
 export interface Api {
   registry: Client<RegistryPaths>;
   funding: Client<FundingPaths>;
   inspection: Client<InspectionPaths>;
+  identity: PlainClient;
 }
 
 /** fetch with `Authorization: Bearer`; on a 401 the token is renewed once and the call repeated (a key
@@ -49,5 +57,6 @@ export function createApi(config: AppConfig, tokens: TokenSource, baseFetch?: ty
     registry: createClient<RegistryPaths>(options(config.apiBase.registry)),
     funding: createClient<FundingPaths>(options(config.apiBase.funding)),
     inspection: createClient<InspectionPaths>(options(config.apiBase.inspection)),
+    identity: { baseUrl: config.apiBase.identity, fetch: fetchWithAuth },
   };
 }

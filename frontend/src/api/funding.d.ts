@@ -707,6 +707,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/partner/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Partner Funding Statistics
+         * @description Aggregated funding figures of your area for a year or a quarter (scope `funding:statistics:read`):
+         *     capital mobilised by source kind, money allocated and disbursed by stream and area, VBSP loans
+         *     disbursed by purpose and area, and the housing fund's movements and balances. No borrower,
+         *     household or document is ever named.
+         *
+         *     Small-cell suppression: a count of lines or loans from 1 to `suppression_threshold - 1` is `null`
+         *     together with its amounts (`suppressed`), and further cells of a series are hidden where a hidden
+         *     one could otherwise be recovered from the total: one loan in a commune is one family's loan.
+         */
+        get: operations["partner-get_partner_funding_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/loan-events": {
         parameters: {
             query?: never;
@@ -994,7 +1021,10 @@ export interface paths {
          * Read Events
          * @description This service's events in commit order, from the cursor on, limited to the caller's areas.
          *
-         *     At-least-once: keep the last cursor and apply each event idempotently (by its `id`).
+         *     Partners need the scope `<service>:events:read` (e.g. `registry:events:read`) and receive only
+         *     the service's partner-safe types, which carry no personal or household-level data
+         *     (`GET /v1/webhooks/event-types` lists them). At-least-once: keep the last cursor and apply each
+         *     event idempotently (by its `id`).
          */
         get: operations["platform-read_events"];
         put?: never;
@@ -1034,11 +1064,157 @@ export interface paths {
         };
         /**
          * Verify Audit
-         * @description Walk the sealed hash chain: whether any sealed row was altered, deleted or reordered.
+         * @description Walk the sealed hash chain: whether any sealed row was altered, deleted or reordered, and
+         *     whether the chain still ends at the head last written to the external anchor (rows deleted from
+         *     or appended to its end).
          */
         get: operations["platform-verify_audit"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Event Types
+         * @description The event types you may subscribe to: for partners, this service's partner-safe types only
+         *     (no personal or household-level data); for administrators, every type.
+         */
+        get: operations["webhooks-list_webhook_event_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Subscriptions
+         * @description Your subscriptions (an administrator's: everyone's), oldest first. Secrets are never shown.
+         */
+        get: operations["webhooks-list_webhook_subscriptions"];
+        put?: never;
+        /**
+         * Create Webhook Subscription
+         * @description Subscribe a receiver to event types. The answer carries the signing secret (`whsec_...`)
+         *     this once; a retry with the same `Idempotency-Key` replays it. The URL must be https on a host
+         *     of this service's allow-list (plain http only to the allowed local hosts), with no user
+         *     information and no fragment. Partners (scope `<service>:events:read`) subscribe for
+         *     themselves, to partner-safe types only; events are those of the areas your token covers.
+         */
+        post: operations["webhooks-create_webhook_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Webhook Subscription
+         * @description One subscription, with its `ETag`. Another subscriber's is a 404.
+         */
+        get: operations["webhooks-get_webhook_subscription"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Webhook Subscription
+         * @description Delete the subscription and its delivery log; nothing more is sent. Needs `If-Match`.
+         */
+        delete: operations["webhooks-delete_webhook_subscription"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Webhook Subscription
+         * @description Change the URL, the event types or the description, or pause (`active: false`) and resume.
+         *     A paused subscription collects nothing: on resuming, delivery starts from new events (read the
+         *     feed to catch up). Send the `ETag` you read as `If-Match`.
+         */
+        patch: operations["webhooks-update_webhook_subscription"];
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions/{subscription_id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Webhook Secret
+         * @description A new signing secret, shown this once. For `previous_secret_expires_at` (24 hours by
+         *     default) deliveries carry two signatures, one per secret, so you can switch without losing
+         *     any. Needs `If-Match`.
+         */
+        post: operations["webhooks-rotate_webhook_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions/{subscription_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Deliveries
+         * @description The delivery log, newest first: each event's status (`pending`, `failed` with a retry
+         *     scheduled at `next_attempt_at`, `succeeded`, `dead` after the last retry), attempts, the last
+         *     HTTP status and a short error.
+         */
+        get: operations["webhooks-list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/deliveries/{delivery_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Webhook Delivery
+         * @description Send a delivered or dead event again: a new delivery (`replay_of_id` names this one), tried
+         *     within seconds with the full retry schedule. A delivery still being retried is a 409.
+         */
+        post: operations["webhooks-replay_webhook_delivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1287,6 +1463,16 @@ export interface components {
             first_break_seq: number | null;
             /** Problem */
             problem: string | null;
+            /**
+             * Anchored Seq
+             * @description The newest chain head confirmed in the external anchor (null: the service keeps none).
+             */
+            anchored_seq: number | null;
+            /**
+             * Anchored At
+             * @description When that head was anchored.
+             */
+            anchored_at: string | null;
         };
         /**
          * CommitmentCreate
@@ -1592,6 +1778,11 @@ export interface components {
              */
             updated_at: string;
         };
+        /**
+         * DeliveryStatus
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "failed" | "succeeded" | "dead";
         /** DisbursementCreate */
         DisbursementCreate: {
             /**
@@ -1664,6 +1855,14 @@ export interface components {
              * @description Pass as `after` next time; it is returned even when no event is new.
              */
             next_cursor: string;
+        };
+        /** EventTypesRead */
+        EventTypesRead: {
+            /**
+             * Event Types
+             * @description The types you may subscribe to and read in the feed.
+             */
+            event_types: string[];
         };
         /**
          * FieldError
@@ -1767,6 +1966,47 @@ export interface components {
          * @enum {string}
          */
         FundingLineStatus: "allocated" | "partially_disbursed" | "disbursed" | "cancelled";
+        /**
+         * FundingPartnerStatistics
+         * @description Aggregated funding figures of your area for a year or a quarter (money as integer VND). Counts
+         *     from 1 to `suppression_threshold - 1` are null with their amounts (`suppressed`), and more cells
+         *     are hidden where a hidden one could be recovered from the total.
+         */
+        FundingPartnerStatistics: {
+            /**
+             * Period
+             * @example 2026
+             * @example 2026-Q3
+             */
+            period: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            level: components["schemas"]["PartnerStatisticsLevel"];
+            /** Suppression Threshold */
+            suppression_threshold: number;
+            /** Capital By Source Kind */
+            capital_by_source_kind: components["schemas"]["PartnerCapitalBySourceKind"][];
+            /**
+             * Allocations
+             * @description Funding lines by stream and area.
+             */
+            allocations: components["schemas"]["PartnerAllocationSeries"][];
+            /**
+             * Loans
+             * @description VBSP loans by purpose and area (no borrower-level data).
+             */
+            loans: components["schemas"]["PartnerLoanSeries"][];
+            /** Housing Fund */
+            housing_fund: components["schemas"]["PartnerHousingFund"][];
+        };
         /** FundingSourceCreate */
         FundingSourceCreate: {
             /**
@@ -2668,6 +2908,142 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** Page[WebhookDeliveryRead] */
+        Page_WebhookDeliveryRead_: {
+            /** Items */
+            items: components["schemas"]["WebhookDeliveryRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[WebhookSubscriptionRead] */
+        Page_WebhookSubscriptionRead_: {
+            /** Items */
+            items: components["schemas"]["WebhookSubscriptionRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /**
+         * PartnerAllocationCell
+         * @description Funding lines of one area with money allocated or paid in the period; null when the lines are
+         *     fewer than the suppression threshold (`suppressed`).
+         */
+        PartnerAllocationCell: {
+            /**
+             * Area Code
+             * @description The 2025 code; null: a line with no commune (programmes).
+             */
+            area_code: string | null;
+            /** Lines */
+            lines: number | null;
+            /** Allocated Vnd */
+            allocated_vnd: number | null;
+            /** Disbursed Vnd */
+            disbursed_vnd: number | null;
+            /** Suppressed */
+            suppressed: boolean;
+        };
+        /** PartnerAllocationSeries */
+        PartnerAllocationSeries: {
+            /** @description What the lines pay for: support cases, social housing projects or programmes. */
+            stream: components["schemas"]["AllocationTarget"];
+            /** Cells */
+            cells: components["schemas"]["PartnerAllocationCell"][];
+        };
+        /**
+         * PartnerCapitalBySourceKind
+         * @description Money of one kind of source in a province, booked in the period (net of reversals).
+         */
+        PartnerCapitalBySourceKind: {
+            source_kind: components["schemas"]["FundingSourceKind"];
+            /** Province Code */
+            province_code: string;
+            /**
+             * Received Vnd
+             * @description Received into the sources (capital mobilised).
+             */
+            received_vnd: number;
+            /**
+             * Allocated Vnd
+             * @description Allocated to funding lines.
+             */
+            allocated_vnd: number;
+            /**
+             * Disbursed Vnd
+             * @description Paid out under funding lines.
+             */
+            disbursed_vnd: number;
+        };
+        /**
+         * PartnerHousingFund
+         * @description The province's housing fund over the period (Decree 302/2025/NĐ-CP).
+         */
+        PartnerHousingFund: {
+            /** Province Code */
+            province_code: string;
+            /**
+             * Opening Balance Vnd
+             * @description The balance before the period's first day.
+             */
+            opening_balance_vnd: number;
+            /** Inflow Vnd */
+            inflow_vnd: number;
+            /** Outflow Vnd */
+            outflow_vnd: number;
+            /**
+             * Closing Balance Vnd
+             * @description The balance at the end of the period's last day.
+             */
+            closing_balance_vnd: number;
+            /** Categories */
+            categories: components["schemas"]["PartnerHousingFundCategory"][];
+        };
+        /** PartnerHousingFundCategory */
+        PartnerHousingFundCategory: {
+            /** @description The category's direction (inflow kind, outflow purpose). */
+            direction: components["schemas"]["MovementDirection"];
+            /** Category */
+            category: string;
+            /**
+             * Net Vnd
+             * @description Moved in the period in the category's direction, net of reversals.
+             */
+            net_vnd: number;
+        };
+        /**
+         * PartnerLoanCell
+         * @description VBSP loans of one area with a disbursement in the period, and what was disbursed; null when fewer
+         *     loans than the suppression threshold (`suppressed`).
+         */
+        PartnerLoanCell: {
+            /**
+             * Area Code
+             * @description The 2025 code; null: a loan the bank sent without one.
+             */
+            area_code: string | null;
+            /** Loans */
+            loans: number | null;
+            /** Disbursed Vnd */
+            disbursed_vnd: number | null;
+            /** Suppressed */
+            suppressed: boolean;
+        };
+        /** PartnerLoanSeries */
+        PartnerLoanSeries: {
+            purpose: components["schemas"]["LoanPurpose"];
+            /** Cells */
+            cells: components["schemas"]["PartnerLoanCell"][];
+        };
+        /**
+         * PartnerStatisticsLevel
+         * @enum {string}
+         */
+        PartnerStatisticsLevel: "province" | "commune";
         /**
          * Problem
          * @description RFC 9457 problem details, with a stable `code` and field-level `errors`.
@@ -2985,6 +3361,197 @@ export interface components {
             /** Open Exceptions */
             open_exceptions: number;
         };
+        /** WebhookDeliveryRead */
+        WebhookDeliveryRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Subscription Id
+             * Format: uuid
+             */
+            subscription_id: string;
+            /**
+             * Event Id
+             * Format: uuid
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            status: components["schemas"]["DeliveryStatus"];
+            /** Attempts */
+            attempts: number;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /**
+             * Last Error
+             * @description Short, never a response body or a secret.
+             */
+            last_error: string | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Last Attempt At */
+            last_attempt_at: string | null;
+            /** Replay Of Id */
+            replay_of_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** WebhookSecretRotated */
+        WebhookSecretRotated: {
+            /**
+             * Subscription Id
+             * Format: uuid
+             */
+            subscription_id: string;
+            /**
+             * Secret
+             * @description The new signing secret, shown this once.
+             */
+            secret: string;
+            /**
+             * Previous Secret Expires At
+             * Format: date-time
+             * @description Until then deliveries carry a signature with the old secret too.
+             */
+            previous_secret_expires_at: string;
+            /** Version */
+            version: number;
+        };
+        /** WebhookSubscriptionCreate */
+        WebhookSubscriptionCreate: {
+            /**
+             * Url
+             * @description Receiver.
+             * @example https://hooks.example.vn/noxh
+             */
+            url: string;
+            /**
+             * Event Types
+             * @description Types to receive: see `GET /v1/webhooks/event-types`.
+             */
+            event_types: string[];
+            /** Description */
+            description?: string | null;
+        };
+        /** WebhookSubscriptionCreated */
+        WebhookSubscriptionCreated: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Description */
+            description: string | null;
+            /** Active */
+            active: boolean;
+            /** Owner Subject */
+            owner_subject: string;
+            /** Owner Client */
+            owner_client: string | null;
+            /**
+             * Partner Safe Only
+             * @description Owned by a partner: only partner-safe types are delivered.
+             */
+            partner_safe_only: boolean;
+            /**
+             * Area Codes
+             * @description Only events of these areas are delivered.
+             */
+            area_codes: string[];
+            /** Secret Rotated At */
+            secret_rotated_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+            /**
+             * Secret
+             * @description The signing secret (`whsec_...`), shown this once: keep it in your secret store.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /** WebhookSubscriptionRead */
+        WebhookSubscriptionRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Description */
+            description: string | null;
+            /** Active */
+            active: boolean;
+            /** Owner Subject */
+            owner_subject: string;
+            /** Owner Client */
+            owner_client: string | null;
+            /**
+             * Partner Safe Only
+             * @description Owned by a partner: only partner-safe types are delivered.
+             */
+            partner_safe_only: boolean;
+            /**
+             * Area Codes
+             * @description Only events of these areas are delivered.
+             */
+            area_codes: string[];
+            /** Secret Rotated At */
+            secret_rotated_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * WebhookSubscriptionUpdate
+         * @description Fields left out stay as they are. Reactivating starts from new events (none are backfilled).
+         */
+        WebhookSubscriptionUpdate: {
+            /** Url */
+            url?: string | null;
+            /** Event Types */
+            event_types?: string[] | null;
+            /** Active */
+            active?: boolean | null;
+            /** Description */
+            description?: string | null;
+        };
         /** YearFigures */
         YearFigures: {
             /** Fiscal Year */
@@ -3183,6 +3750,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "funding-sources-create_funding_source": {
@@ -3247,6 +3839,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "funding-sources-get_funding_source": {
@@ -3307,6 +3924,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3408,6 +4050,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "funding-contributors-list_funding_contributors": {
@@ -3474,6 +4141,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "funding-contributors-create_funding_contributor": {
@@ -3538,6 +4230,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "funding-contributors-get_funding_contributor": {
@@ -3598,6 +4315,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3668,6 +4410,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "funding-commitments-create_funding_commitment": {
@@ -3720,6 +4487,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3782,6 +4574,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3848,6 +4665,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3918,6 +4760,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "ledger-get_journal_entry": {
@@ -3978,6 +4845,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4068,6 +4960,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "ledger-list_ledger_accounts": {
@@ -4136,6 +5053,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "ledger-get_ledger_account": {
@@ -4196,6 +5138,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4267,6 +5234,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "allocations-create_allocation": {
@@ -4331,6 +5323,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A service this request needs is unavailable */
@@ -4403,6 +5420,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4483,6 +5525,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "funding-lines-list_funding_lines": {
@@ -4550,6 +5617,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "reports-get_capital_mobilisation": {
@@ -4597,6 +5689,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4650,6 +5767,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "reports-export_capital_mobilisation_xlsx": {
@@ -4697,6 +5839,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4766,6 +5933,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "vbsp-entrustments-create_entrustment_contract": {
@@ -4830,6 +6022,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "vbsp-entrustments-get_entrustment_contract": {
@@ -4890,6 +6107,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4981,6 +6223,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "vbsp-entrustments-list_entrustment_transfers": {
@@ -5056,6 +6323,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5134,6 +6426,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "vbsp-entrustments-list_utilisation_reports": {
@@ -5209,6 +6526,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5300,6 +6642,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "vbsp-entrustments-get_entrustment_summary": {
@@ -5360,6 +6727,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5432,6 +6824,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-fund-record_housing_fund_movement": {
@@ -5494,6 +6911,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5572,6 +7014,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-fund-get_housing_fund_movement": {
@@ -5634,6 +7101,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-fund-get_housing_fund_balance": {
@@ -5685,6 +7177,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5745,6 +7262,110 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "partner-get_partner_funding_statistics": {
+        parameters: {
+            query: {
+                /** @description A calendar year, or a quarter of one (local dates). */
+                period: string;
+                level?: components["schemas"]["PartnerStatisticsLevel"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundingPartnerStatistics"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; Your client was not granted the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The period is not a started year or quarter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5830,6 +7451,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "loans-list_loans": {
@@ -5897,6 +7543,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "loans-get_loan": {
@@ -5957,6 +7628,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6036,6 +7732,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "loan-exceptions-list_loan_exceptions": {
@@ -6103,6 +7824,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "loan-exceptions-get_loan_exception": {
@@ -6163,6 +7909,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6264,6 +8035,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "loan-exceptions-dismiss_loan_exception": {
@@ -6363,6 +8159,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "loan-reconciliations-list_loan_reconciliations": {
@@ -6426,6 +8247,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6494,6 +8340,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "loan-reconciliations-get_loan_reconciliation": {
@@ -6554,6 +8425,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6621,6 +8517,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "loan-reference-list_loan_caps": {
@@ -6686,6 +8607,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "loan-reports-get_vbsp_loan_indicators": {
@@ -6742,6 +8688,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "platform-read_events": {
@@ -6787,7 +8758,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not allowed */
+            /** @description Not allowed; This needs the service's events scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6805,6 +8776,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6877,6 +8873,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "platform-verify_audit": {
@@ -6925,6 +8946,933 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_webhook_event_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypesRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_webhook_subscriptions": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookSubscriptionRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-create_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionCreated"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The webhook URL is not allowed; An event type is unknown or not available to you; This Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-get_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-delete_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-update_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The webhook URL is not allowed; An event type is unknown or not available to you */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-rotate_webhook_secret": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretRotated"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; This Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_webhook_deliveries": {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state. */
+                status?: components["schemas"]["DeliveryStatus"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookDeliveryRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-replay_webhook_delivery": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryRead"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook delivery */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This delivery is still being attempted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; This Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -1091,7 +1091,10 @@ export interface paths {
          * Read Events
          * @description This service's events in commit order, from the cursor on, limited to the caller's areas.
          *
-         *     At-least-once: keep the last cursor and apply each event idempotently (by its `id`).
+         *     Partners need the scope `<service>:events:read` (e.g. `registry:events:read`) and receive only
+         *     the service's partner-safe types, which carry no personal or household-level data
+         *     (`GET /v1/webhooks/event-types` lists them). At-least-once: keep the last cursor and apply each
+         *     event idempotently (by its `id`).
          */
         get: operations["platform-read_events"];
         put?: never;
@@ -1131,11 +1134,157 @@ export interface paths {
         };
         /**
          * Verify Audit
-         * @description Walk the sealed hash chain: whether any sealed row was altered, deleted or reordered.
+         * @description Walk the sealed hash chain: whether any sealed row was altered, deleted or reordered, and
+         *     whether the chain still ends at the head last written to the external anchor (rows deleted from
+         *     or appended to its end).
          */
         get: operations["platform-verify_audit"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Event Types
+         * @description The event types you may subscribe to: for partners, this service's partner-safe types only
+         *     (no personal or household-level data); for administrators, every type.
+         */
+        get: operations["webhooks-list_webhook_event_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Subscriptions
+         * @description Your subscriptions (an administrator's: everyone's), oldest first. Secrets are never shown.
+         */
+        get: operations["webhooks-list_webhook_subscriptions"];
+        put?: never;
+        /**
+         * Create Webhook Subscription
+         * @description Subscribe a receiver to event types. The answer carries the signing secret (`whsec_...`)
+         *     this once; a retry with the same `Idempotency-Key` replays it. The URL must be https on a host
+         *     of this service's allow-list (plain http only to the allowed local hosts), with no user
+         *     information and no fragment. Partners (scope `<service>:events:read`) subscribe for
+         *     themselves, to partner-safe types only; events are those of the areas your token covers.
+         */
+        post: operations["webhooks-create_webhook_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Webhook Subscription
+         * @description One subscription, with its `ETag`. Another subscriber's is a 404.
+         */
+        get: operations["webhooks-get_webhook_subscription"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Webhook Subscription
+         * @description Delete the subscription and its delivery log; nothing more is sent. Needs `If-Match`.
+         */
+        delete: operations["webhooks-delete_webhook_subscription"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Webhook Subscription
+         * @description Change the URL, the event types or the description, or pause (`active: false`) and resume.
+         *     A paused subscription collects nothing: on resuming, delivery starts from new events (read the
+         *     feed to catch up). Send the `ETag` you read as `If-Match`.
+         */
+        patch: operations["webhooks-update_webhook_subscription"];
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions/{subscription_id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Webhook Secret
+         * @description A new signing secret, shown this once. For `previous_secret_expires_at` (24 hours by
+         *     default) deliveries carry two signatures, one per secret, so you can switch without losing
+         *     any. Needs `If-Match`.
+         */
+        post: operations["webhooks-rotate_webhook_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions/{subscription_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Deliveries
+         * @description The delivery log, newest first: each event's status (`pending`, `failed` with a retry
+         *     scheduled at `next_attempt_at`, `succeeded`, `dead` after the last retry), attempts, the last
+         *     HTTP status and a short error.
+         */
+        get: operations["webhooks-list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/deliveries/{delivery_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Webhook Delivery
+         * @description Send a delivered or dead event again: a new delivery (`replay_of_id` names this one), tried
+         *     within seconds with the full retry schedule. A delivery still being retried is a 409.
+         */
+        post: operations["webhooks-replay_webhook_delivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1351,6 +1500,16 @@ export interface components {
             first_break_seq: number | null;
             /** Problem */
             problem: string | null;
+            /**
+             * Anchored Seq
+             * @description The newest chain head confirmed in the external anchor (null: the service keeps none).
+             */
+            anchored_seq: number | null;
+            /**
+             * Anchored At
+             * @description When that head was anchored.
+             */
+            anchored_at: string | null;
         };
         /** ChangeItem */
         ChangeItem: {
@@ -1606,6 +1765,11 @@ export interface components {
             /** Payment Due */
             payment_due?: string | null;
         };
+        /**
+         * DeliveryStatus
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "failed" | "succeeded" | "dead";
         /** DesignationCreate */
         DesignationCreate: {
             /**
@@ -1691,6 +1855,14 @@ export interface components {
              * @description Pass as `after` next time; it is returned even when no event is new.
              */
             next_cursor: string;
+        };
+        /** EventTypesRead */
+        EventTypesRead: {
+            /**
+             * Event Types
+             * @description The types you may subscribe to and read in the feed.
+             */
+            event_types: string[];
         };
         /** EvidenceRead */
         EvidenceRead: {
@@ -2494,6 +2666,26 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** Page[WebhookDeliveryRead] */
+        Page_WebhookDeliveryRead_: {
+            /** Items */
+            items: components["schemas"]["WebhookDeliveryRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[WebhookSubscriptionRead] */
+        Page_WebhookSubscriptionRead_: {
+            /** Items */
+            items: components["schemas"]["WebhookSubscriptionRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
         /** ParcelCreate */
         ParcelCreate: {
             /**
@@ -3082,6 +3274,197 @@ export interface components {
             /** Valid To */
             valid_to: string | null;
         };
+        /** WebhookDeliveryRead */
+        WebhookDeliveryRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Subscription Id
+             * Format: uuid
+             */
+            subscription_id: string;
+            /**
+             * Event Id
+             * Format: uuid
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            status: components["schemas"]["DeliveryStatus"];
+            /** Attempts */
+            attempts: number;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /**
+             * Last Error
+             * @description Short, never a response body or a secret.
+             */
+            last_error: string | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Last Attempt At */
+            last_attempt_at: string | null;
+            /** Replay Of Id */
+            replay_of_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** WebhookSecretRotated */
+        WebhookSecretRotated: {
+            /**
+             * Subscription Id
+             * Format: uuid
+             */
+            subscription_id: string;
+            /**
+             * Secret
+             * @description The new signing secret, shown this once.
+             */
+            secret: string;
+            /**
+             * Previous Secret Expires At
+             * Format: date-time
+             * @description Until then deliveries carry a signature with the old secret too.
+             */
+            previous_secret_expires_at: string;
+            /** Version */
+            version: number;
+        };
+        /** WebhookSubscriptionCreate */
+        WebhookSubscriptionCreate: {
+            /**
+             * Url
+             * @description Receiver.
+             * @example https://hooks.example.vn/noxh
+             */
+            url: string;
+            /**
+             * Event Types
+             * @description Types to receive: see `GET /v1/webhooks/event-types`.
+             */
+            event_types: string[];
+            /** Description */
+            description?: string | null;
+        };
+        /** WebhookSubscriptionCreated */
+        WebhookSubscriptionCreated: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Description */
+            description: string | null;
+            /** Active */
+            active: boolean;
+            /** Owner Subject */
+            owner_subject: string;
+            /** Owner Client */
+            owner_client: string | null;
+            /**
+             * Partner Safe Only
+             * @description Owned by a partner: only partner-safe types are delivered.
+             */
+            partner_safe_only: boolean;
+            /**
+             * Area Codes
+             * @description Only events of these areas are delivered.
+             */
+            area_codes: string[];
+            /** Secret Rotated At */
+            secret_rotated_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+            /**
+             * Secret
+             * @description The signing secret (`whsec_...`), shown this once: keep it in your secret store.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /** WebhookSubscriptionRead */
+        WebhookSubscriptionRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Description */
+            description: string | null;
+            /** Active */
+            active: boolean;
+            /** Owner Subject */
+            owner_subject: string;
+            /** Owner Client */
+            owner_client: string | null;
+            /**
+             * Partner Safe Only
+             * @description Owned by a partner: only partner-safe types are delivered.
+             */
+            partner_safe_only: boolean;
+            /**
+             * Area Codes
+             * @description Only events of these areas are delivered.
+             */
+            area_codes: string[];
+            /** Secret Rotated At */
+            secret_rotated_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * WebhookSubscriptionUpdate
+         * @description Fields left out stay as they are. Reactivating starts from new events (none are backfilled).
+         */
+        WebhookSubscriptionUpdate: {
+            /** Url */
+            url?: string | null;
+            /** Event Types */
+            event_types?: string[] | null;
+            /** Active */
+            active?: boolean | null;
+            /** Description */
+            description?: string | null;
+        };
         /**
          * CaseKind
          * @description A Department of Construction check, or a provincial Inspectorate inspection.
@@ -3235,6 +3618,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "land-use-plans-create_land_use_plan": {
@@ -3287,6 +3695,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A service this request needs is unavailable */
@@ -3359,6 +3792,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3450,6 +3908,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "land-use-plans-list_plan_parcels": {
@@ -3525,6 +4008,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3603,6 +4111,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "parcels-list_parcels": {
@@ -3671,6 +4204,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "parcels-create_parcel": {
@@ -3723,6 +4281,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3785,6 +4368,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3876,6 +4484,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "land-reserves-list_commercial_projects": {
@@ -3943,6 +4576,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "land-reserves-create_commercial_project": {
@@ -4005,6 +4663,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A service this request needs is unavailable */
@@ -4077,6 +4760,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4178,6 +4886,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "land-reserves-list_land_reserve_obligations": {
@@ -4249,6 +4982,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4325,6 +5083,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "land-reserves-get_land_reserve_obligation": {
@@ -4385,6 +5168,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4474,6 +5282,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4575,6 +5408,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "land-reserves-list_land_reserve_rules": {
@@ -4638,6 +5496,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4707,6 +5590,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "profiteering-flags-get_profiteering_flag": {
@@ -4767,6 +5675,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4868,6 +5801,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "profiteering-flags-dismiss_profiteering_flag": {
@@ -4967,6 +5925,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "profiteering-runs-list_profiteering_runs": {
@@ -5032,6 +6015,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "profiteering-runs-request_profiteering_run": {
@@ -5067,6 +6075,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5130,6 +6163,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5199,6 +6257,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-plans-create_inspection_plan": {
@@ -5263,6 +6346,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-plans-get_inspection_plan": {
@@ -5323,6 +6431,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5402,6 +6535,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-plans-add_inspection_plan_item": {
@@ -5466,6 +6624,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A service this request needs is unavailable */
@@ -5544,6 +6727,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "checklists-create_checklist_template": {
@@ -5608,6 +6816,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "checklists-get_checklist_template": {
@@ -5668,6 +6901,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5747,6 +7005,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "checklists-add_checklist_template_version": {
@@ -5813,6 +7096,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "checklists-get_checklist_template_version": {
@@ -5873,6 +7181,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5974,6 +7307,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-cases-list_inspection_cases": {
@@ -6046,6 +7404,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-cases-open_inspection_case": {
@@ -6098,6 +7481,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A service this request needs is unavailable */
@@ -6170,6 +7578,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6271,6 +7704,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-cases-start_inspection_case": {
@@ -6368,6 +7826,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6469,6 +7952,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-cases-list_sanctions": {
@@ -6544,6 +8052,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6645,6 +8178,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-cases-schedule_recheck": {
@@ -6742,6 +8300,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6843,6 +8426,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-cases-list_findings": {
@@ -6920,6 +8528,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-cases-record_finding": {
@@ -6994,6 +8627,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7096,6 +8754,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-cases-list_photos": {
@@ -7171,6 +8854,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7267,6 +8975,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The evidence store is unavailable */
             503: {
                 headers: {
@@ -7338,6 +9071,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7413,6 +9171,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The evidence store is unavailable */
@@ -7493,6 +9276,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "inspection-cases-list_violations": {
@@ -7568,6 +9376,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7646,6 +9479,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "field-sync-pull_changes": {
@@ -7709,6 +9567,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "field-sync-push_batch": {
@@ -7757,6 +9640,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7826,6 +9734,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "field-sync-get_sync_conflict": {
@@ -7886,6 +9819,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7987,6 +9945,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "platform-read_events": {
@@ -8032,7 +10015,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not allowed */
+            /** @description Not allowed; This needs the service's events scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8050,6 +10033,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8122,6 +10130,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "platform-verify_audit": {
@@ -8170,6 +10203,933 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_webhook_event_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypesRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_webhook_subscriptions": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookSubscriptionRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-create_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionCreated"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The webhook URL is not allowed; An event type is unknown or not available to you; This Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-get_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-delete_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-update_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The webhook URL is not allowed; An event type is unknown or not available to you */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-rotate_webhook_secret": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretRotated"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; This Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_webhook_deliveries": {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state. */
+                status?: components["schemas"]["DeliveryStatus"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookDeliveryRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-replay_webhook_delivery": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryRead"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook delivery */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This delivery is still being attempted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; This Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -228,7 +228,8 @@ export interface paths {
          * Create Household
          * @description Record a household of a commune you cover, with its head (a 12-digit citizen ID is required)
          *     and its other members. Citizen IDs are checked against the date of birth and gender and must not
-         *     be recorded for anyone else; identifiers come back masked.
+         *     be recorded for anyone else; identifiers come back masked. Send an `Idempotency-Key` to make a
+         *     retry safe: the repeat replays the first answer.
          */
         post: operations["households-create_household"];
         delete?: never;
@@ -2116,6 +2117,141 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/partner/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Partner Projects
+         * @description Social housing projects of your area (scope `registry:projects:read`): name, investor, location
+         *     codes, kind, planned units, status, milestone dates and the sale publication. Oldest first; follow
+         *     `next_cursor`.
+         */
+        get: operations["partner-list_partner_projects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Partner Project
+         * @description One project (scope `registry:projects:read`); outside your area it is a 404.
+         */
+        get: operations["partner-get_partner_project"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Partner Targets
+         * @description The unit targets of your province (scope `registry:targets:read`) with their legal basis, oldest
+         *     first; by default only the current version of each.
+         */
+        get: operations["partner-list_partner_targets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Partner Progress
+         * @description Units started and completed per year of the period against the targets (scope
+         *     `registry:targets:read`), per province on the new or the old boundaries. A project's planned units
+         *     count in the year of its `started` and of its `completed` milestone.
+         */
+        get: operations["partner-get_partner_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Partner Statistics
+         * @description Aggregated counts of your area for a year or a quarter, per commune or province (2025 boundaries;
+         *     scope `registry:statistics:read`): households by beneficiary category, temporary and dilapidated
+         *     houses remaining, support cases by stream and status, applications by project and status.
+         *
+         *     Small-cell suppression: a count from 1 to `suppression_threshold - 1` is `null` with `suppressed`,
+         *     and further cells of a series are hidden where a hidden one could otherwise be recovered from the
+         *     total; in a commune, so few households identify the families.
+         */
+        get: operations["partner-get_partner_statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/published-lists/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Partner Published List
+         * @description The year's published list of buyers and renters of social housing in your area (Decree
+         *     94/2024/NĐ-CP, Directive 34/CT-TTg; scope `registry:projects:read`): per contract signed in the
+         *     year, then per resale bought by a person, the project, the kind, the person's full name and birth
+         *     year, the commune of residence and the date. Never a citizen ID (not even masked), a date of birth,
+         *     an address, a phone, a spouse, a price or a contract number. Each page read is audited.
+         */
+        get: operations["partner-list_partner_published_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -2127,7 +2263,10 @@ export interface paths {
          * Read Events
          * @description This service's events in commit order, from the cursor on, limited to the caller's areas.
          *
-         *     At-least-once: keep the last cursor and apply each event idempotently (by its `id`).
+         *     Partners need the scope `<service>:events:read` (e.g. `registry:events:read`) and receive only
+         *     the service's partner-safe types, which carry no personal or household-level data
+         *     (`GET /v1/webhooks/event-types` lists them). At-least-once: keep the last cursor and apply each
+         *     event idempotently (by its `id`).
          */
         get: operations["platform-read_events"];
         put?: never;
@@ -2167,11 +2306,157 @@ export interface paths {
         };
         /**
          * Verify Audit
-         * @description Walk the sealed hash chain: whether any sealed row was altered, deleted or reordered.
+         * @description Walk the sealed hash chain: whether any sealed row was altered, deleted or reordered, and
+         *     whether the chain still ends at the head last written to the external anchor (rows deleted from
+         *     or appended to its end).
          */
         get: operations["platform-verify_audit"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Event Types
+         * @description The event types you may subscribe to: for partners, this service's partner-safe types only
+         *     (no personal or household-level data); for administrators, every type.
+         */
+        get: operations["webhooks-list_webhook_event_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Subscriptions
+         * @description Your subscriptions (an administrator's: everyone's), oldest first. Secrets are never shown.
+         */
+        get: operations["webhooks-list_webhook_subscriptions"];
+        put?: never;
+        /**
+         * Create Webhook Subscription
+         * @description Subscribe a receiver to event types. The answer carries the signing secret (`whsec_...`)
+         *     this once; a retry with the same `Idempotency-Key` replays it. The URL must be https on a host
+         *     of this service's allow-list (plain http only to the allowed local hosts), with no user
+         *     information and no fragment. Partners (scope `<service>:events:read`) subscribe for
+         *     themselves, to partner-safe types only; events are those of the areas your token covers.
+         */
+        post: operations["webhooks-create_webhook_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Webhook Subscription
+         * @description One subscription, with its `ETag`. Another subscriber's is a 404.
+         */
+        get: operations["webhooks-get_webhook_subscription"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Webhook Subscription
+         * @description Delete the subscription and its delivery log; nothing more is sent. Needs `If-Match`.
+         */
+        delete: operations["webhooks-delete_webhook_subscription"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Webhook Subscription
+         * @description Change the URL, the event types or the description, or pause (`active: false`) and resume.
+         *     A paused subscription collects nothing: on resuming, delivery starts from new events (read the
+         *     feed to catch up). Send the `ETag` you read as `If-Match`.
+         */
+        patch: operations["webhooks-update_webhook_subscription"];
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions/{subscription_id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Webhook Secret
+         * @description A new signing secret, shown this once. For `previous_secret_expires_at` (24 hours by
+         *     default) deliveries carry two signatures, one per secret, so you can switch without losing
+         *     any. Needs `If-Match`.
+         */
+        post: operations["webhooks-rotate_webhook_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/subscriptions/{subscription_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Deliveries
+         * @description The delivery log, newest first: each event's status (`pending`, `failed` with a retry
+         *     scheduled at `next_attempt_at`, `succeeded`, `dead` after the last retry), attempts, the last
+         *     HTTP status and a short error.
+         */
+        get: operations["webhooks-list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/deliveries/{delivery_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Webhook Delivery
+         * @description Send a delivered or dead event again: a new delivery (`replay_of_id` names this one), tried
+         *     within seconds with the full retry schedule. A delivery still being retried is a 409.
+         */
+        post: operations["webhooks-replay_webhook_delivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2934,6 +3219,16 @@ export interface components {
             first_break_seq: number | null;
             /** Problem */
             problem: string | null;
+            /**
+             * Anchored Seq
+             * @description The newest chain head confirmed in the external anchor (null: the service keeps none).
+             */
+            anchored_seq: number | null;
+            /**
+             * Anchored At
+             * @description When that head was anchored.
+             */
+            anchored_at: string | null;
         };
         /** CommuneProgressRead */
         CommuneProgressRead: {
@@ -3165,6 +3460,11 @@ export interface components {
          * @enum {string}
          */
         Decision: "merge" | "keep_separate";
+        /**
+         * DeliveryStatus
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "failed" | "succeeded" | "dead";
         /** DetectionQueued */
         DetectionQueued: {
             /**
@@ -3436,6 +3736,14 @@ export interface components {
              * @description Pass as `after` next time; it is returned even when no event is new.
              */
             next_cursor: string;
+        };
+        /** EventTypesRead */
+        EventTypesRead: {
+            /**
+             * Event Types
+             * @description The types you may subscribe to and read in the feed.
+             */
+            event_types: string[];
         };
         /** EvidenceCreate */
         EvidenceCreate: {
@@ -4459,6 +4767,26 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** Page[PartnerProject] */
+        Page_PartnerProject_: {
+            /** Items */
+            items: components["schemas"]["PartnerProject"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[PartnerTarget] */
+        Page_PartnerTarget_: {
+            /** Items */
+            items: components["schemas"]["PartnerTarget"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
         /** Page[PersonRead] */
         Page_PersonRead_: {
             /** Items */
@@ -4483,6 +4811,16 @@ export interface components {
         Page_PovertyStandardRead_: {
             /** Items */
             items: components["schemas"]["PovertyStandardRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[PublishedListEntry] */
+        Page_PublishedListEntry_: {
+            /** Items */
+            items: components["schemas"]["PublishedListEntry"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page.
@@ -4558,6 +4896,332 @@ export interface components {
              * @description Pass as `cursor` to get the next page.
              */
             next_cursor?: string | null;
+        };
+        /** Page[WebhookDeliveryRead] */
+        Page_WebhookDeliveryRead_: {
+            /** Items */
+            items: components["schemas"]["WebhookDeliveryRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** Page[WebhookSubscriptionRead] */
+        Page_WebhookSubscriptionRead_: {
+            /** Items */
+            items: components["schemas"]["WebhookSubscriptionRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page.
+             */
+            next_cursor?: string | null;
+        };
+        /** PartnerApplicationCount */
+        PartnerApplicationCount: {
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Project Name */
+            project_name: string;
+            /** Project Commune Code */
+            project_commune_code: string;
+            status: components["schemas"]["ApplicationStatus"];
+            /** Count */
+            count: number | null;
+            /** Suppressed */
+            suppressed: boolean;
+        };
+        /** PartnerAreaProgress */
+        PartnerAreaProgress: {
+            /**
+             * Code
+             * @description The province's code in the boundaries asked for; null: unplaced.
+             */
+            code: string | null;
+            /** Name */
+            name: string | null;
+            /** Started Units */
+            started_units: number;
+            /** Completed Units */
+            completed_units: number;
+            /**
+             * Target Units
+             * @description The current whole-period target for this unit, if any.
+             */
+            target_units: number | null;
+            /** Years */
+            years: components["schemas"]["PartnerYearProgress"][];
+        };
+        /** PartnerCategoryCounts */
+        PartnerCategoryCounts: {
+            /**
+             * Category
+             * @description `all` (every open household), or a beneficiary category kind.
+             */
+            category: string;
+            /** Cells */
+            cells: components["schemas"]["PartnerStatisticCell"][];
+        };
+        /**
+         * PartnerMilestones
+         * @description The local date each milestone was reached; null until it is.
+         */
+        PartnerMilestones: {
+            /** Approved On */
+            approved_on: string | null;
+            /** Started On */
+            started_on: string | null;
+            /** Completed On */
+            completed_on: string | null;
+            /** Handed Over On */
+            handed_over_on: string | null;
+        };
+        /** PartnerPlannedUnits */
+        PartnerPlannedUnits: {
+            unit_kind: components["schemas"]["UnitKind"];
+            floor_area_band: components["schemas"]["FloorAreaBand"];
+            /** Units */
+            units: number;
+        };
+        /**
+         * PartnerProgress
+         * @description Units started and completed against the targets of a period (counted from project milestones).
+         */
+        PartnerProgress: {
+            /** Period Start Year */
+            period_start_year: number;
+            /** Period End Year */
+            period_end_year: number;
+            boundaries: components["schemas"]["Boundaries"];
+            /** Areas */
+            areas: components["schemas"]["PartnerAreaProgress"][];
+            /**
+             * Targets
+             * @description The current targets for this period.
+             */
+            targets: components["schemas"]["PartnerTarget"][];
+        };
+        /**
+         * PartnerProject
+         * @description A social housing project: public facts only (HL2023 and D100 Art. 38 require publishing them).
+         */
+        PartnerProject: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Investor
+             * @description The investor (an enterprise).
+             */
+            investor: string;
+            /**
+             * Province Code
+             * @example 31
+             */
+            province_code: string;
+            /**
+             * Commune Code
+             * @example 11560
+             */
+            commune_code: string;
+            /**
+             * Legacy Area Code
+             * @description The pre-2025 unit code it was recorded under, if any.
+             */
+            legacy_area_code: string | null;
+            kind: components["schemas"]["ProjectKind"];
+            /** Land Area M2 */
+            land_area_m2: number;
+            status: components["schemas"]["PartnerProjectStatus"];
+            /** Planned Units Total */
+            planned_units_total: number;
+            /** Planned Units */
+            planned_units: components["schemas"]["PartnerPlannedUnits"][];
+            milestones: components["schemas"]["PartnerMilestones"];
+            /** @description Null until the sale is published. */
+            sale_publication: components["schemas"]["PartnerSalePublication"] | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * PartnerProjectStatus
+         * @description Where a project stands, from its milestones.
+         * @enum {string}
+         */
+        PartnerProjectStatus: "planned" | "approved" | "under_construction" | "completed" | "handed_over";
+        /**
+         * PartnerSalePublication
+         * @description The investor's publication of the sale (D100 Art. 38): where, and the application window.
+         */
+        PartnerSalePublication: {
+            /**
+             * Published On
+             * Format: date
+             */
+            published_on: string;
+            /** Published Where */
+            published_where: string;
+            /**
+             * Opens On
+             * Format: date
+             * @description First day applications are taken.
+             */
+            opens_on: string;
+            /**
+             * Closes On
+             * Format: date
+             * @description Last day applications are taken (inclusive).
+             */
+            closes_on: string;
+        };
+        /**
+         * PartnerStatisticCell
+         * @description One unit's count; null when between 1 and the suppression threshold (see `suppressed`).
+         */
+        PartnerStatisticCell: {
+            /**
+             * Area Code
+             * @description The unit's 2025 code; null for rows not placed in one.
+             */
+            area_code: string | null;
+            /** Area Name */
+            area_name: string | null;
+            /** Count */
+            count: number | null;
+            /**
+             * Suppressed
+             * @description The count is hidden (small-cell suppression).
+             */
+            suppressed: boolean;
+        };
+        /**
+         * PartnerStatistics
+         * @description Aggregated counts of a period, per unit of the 2025 boundaries. Counts from 1 to
+         *     `suppression_threshold - 1` are null (`suppressed`), and more cells are hidden where a hidden one
+         *     could be recovered from the total: tiny counts in a commune identify households.
+         */
+        PartnerStatistics: {
+            /**
+             * Period
+             * @example 2026
+             * @example 2026-Q3
+             */
+            period: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * As Of
+             * Format: date
+             * @description The day states are counted on: the period's end, or today if sooner.
+             */
+            as_of: string;
+            level: components["schemas"]["RollUpLevel"];
+            /** Suppression Threshold */
+            suppression_threshold: number;
+            /**
+             * Households By Category
+             * @description Households open today holding a category valid on `as_of`; `all` first.
+             */
+            households_by_category: components["schemas"]["PartnerCategoryCounts"][];
+            /**
+             * Houses Remaining
+             * @description Households whose dwelling was temporary or dilapidated (qualifying for support) on `as_of` with no support case accepted by then.
+             */
+            houses_remaining: components["schemas"]["PartnerStatisticCell"][];
+            /**
+             * Support Cases
+             * @description Support cases proposed in the period, by stream and current status.
+             */
+            support_cases: components["schemas"]["PartnerSupportCaseCounts"][];
+            /**
+             * Applications
+             * @description Applications submitted in the period, by project and current status.
+             */
+            applications: components["schemas"]["PartnerApplicationCount"][];
+        };
+        /** PartnerSupportCaseCounts */
+        PartnerSupportCaseCounts: {
+            stream: components["schemas"]["SupportStream"];
+            status: components["schemas"]["SupportCaseStatus"];
+            /** Cells */
+            cells: components["schemas"]["PartnerStatisticCell"][];
+        };
+        /**
+         * PartnerTarget
+         * @description A published unit target, with its legal basis (the officers' free-text note is not published).
+         */
+        PartnerTarget: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Code */
+            code: string;
+            /**
+             * Area Code
+             * @description Province code in its scheme (30 Hải Dương before 2025, 31 Hải Phòng).
+             */
+            area_code: string;
+            area_scheme: components["schemas"]["AreaScheme"];
+            /**
+             * Province Code
+             * @description The 2025 province now responsible for it.
+             */
+            province_code: string;
+            /** Period Start Year */
+            period_start_year: number;
+            /** Period End Year */
+            period_end_year: number;
+            /**
+             * Year
+             * @description A yearly target within the period; null for the whole period.
+             */
+            year: number | null;
+            /** Units */
+            units: number;
+            /** Legal Basis */
+            legal_basis: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            certainty: components["schemas"]["Certainty"];
+            /** Supersedes Id */
+            supersedes_id: string | null;
+            /**
+             * Superseded By Id
+             * @description Set once a newer version replaces it.
+             */
+            superseded_by_id: string | null;
+        };
+        /** PartnerYearProgress */
+        PartnerYearProgress: {
+            /** Year */
+            year: number;
+            /** Started Units */
+            started_units: number;
+            /** Completed Units */
+            completed_units: number;
         };
         /** PeriodCount */
         PeriodCount: {
@@ -4998,6 +5662,46 @@ export interface components {
          * @enum {string}
          */
         ProjectKind: "sale" | "lease_purchase" | "rent" | "worker_accommodation";
+        /**
+         * PublishedListEntry
+         * @description One line of the yearly published list of buyers and renters (Decree 94/2024/NĐ-CP, Directive
+         *     34/CT-TTg): what the law publishes, nothing more. No citizen ID (not even masked), no date of birth,
+         *     address, phone, spouse, price, unit or contract number.
+         */
+        PublishedListEntry: {
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Project Name */
+            project_name: string;
+            /** Investor */
+            investor: string;
+            /** Project Commune Code */
+            project_commune_code: string;
+            kind: components["schemas"]["PublishedListKind"];
+            /** Full Name */
+            full_name: string;
+            /** Birth Year */
+            birth_year: number;
+            /**
+             * Residence Commune Code
+             * @description The commune of residence (a code, not an address).
+             */
+            residence_commune_code: string;
+            /**
+             * On
+             * Format: date
+             * @description The day the contract was signed or the resale bought.
+             */
+            on: string;
+        };
+        /**
+         * PublishedListKind
+         * @enum {string}
+         */
+        PublishedListKind: "sale" | "lease_purchase" | "rent" | "resale_purchase";
         /**
          * RecordCreate
          * @description One household's result. `new_case`: from `none` to poor or near-poor; `status_change`: the
@@ -5927,6 +6631,197 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /** WebhookDeliveryRead */
+        WebhookDeliveryRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Subscription Id
+             * Format: uuid
+             */
+            subscription_id: string;
+            /**
+             * Event Id
+             * Format: uuid
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            status: components["schemas"]["DeliveryStatus"];
+            /** Attempts */
+            attempts: number;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /**
+             * Last Error
+             * @description Short, never a response body or a secret.
+             */
+            last_error: string | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Last Attempt At */
+            last_attempt_at: string | null;
+            /** Replay Of Id */
+            replay_of_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** WebhookSecretRotated */
+        WebhookSecretRotated: {
+            /**
+             * Subscription Id
+             * Format: uuid
+             */
+            subscription_id: string;
+            /**
+             * Secret
+             * @description The new signing secret, shown this once.
+             */
+            secret: string;
+            /**
+             * Previous Secret Expires At
+             * Format: date-time
+             * @description Until then deliveries carry a signature with the old secret too.
+             */
+            previous_secret_expires_at: string;
+            /** Version */
+            version: number;
+        };
+        /** WebhookSubscriptionCreate */
+        WebhookSubscriptionCreate: {
+            /**
+             * Url
+             * @description Receiver.
+             * @example https://hooks.example.vn/noxh
+             */
+            url: string;
+            /**
+             * Event Types
+             * @description Types to receive: see `GET /v1/webhooks/event-types`.
+             */
+            event_types: string[];
+            /** Description */
+            description?: string | null;
+        };
+        /** WebhookSubscriptionCreated */
+        WebhookSubscriptionCreated: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Description */
+            description: string | null;
+            /** Active */
+            active: boolean;
+            /** Owner Subject */
+            owner_subject: string;
+            /** Owner Client */
+            owner_client: string | null;
+            /**
+             * Partner Safe Only
+             * @description Owned by a partner: only partner-safe types are delivered.
+             */
+            partner_safe_only: boolean;
+            /**
+             * Area Codes
+             * @description Only events of these areas are delivered.
+             */
+            area_codes: string[];
+            /** Secret Rotated At */
+            secret_rotated_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+            /**
+             * Secret
+             * @description The signing secret (`whsec_...`), shown this once: keep it in your secret store.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /** WebhookSubscriptionRead */
+        WebhookSubscriptionRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Description */
+            description: string | null;
+            /** Active */
+            active: boolean;
+            /** Owner Subject */
+            owner_subject: string;
+            /** Owner Client */
+            owner_client: string | null;
+            /**
+             * Partner Safe Only
+             * @description Owned by a partner: only partner-safe types are delivered.
+             */
+            partner_safe_only: boolean;
+            /**
+             * Area Codes
+             * @description Only events of these areas are delivered.
+             */
+            area_codes: string[];
+            /** Secret Rotated At */
+            secret_rotated_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * WebhookSubscriptionUpdate
+         * @description Fields left out stay as they are. Reactivating starts from new events (none are backfilled).
+         */
+        WebhookSubscriptionUpdate: {
+            /** Url */
+            url?: string | null;
+            /** Event Types */
+            event_types?: string[] | null;
+            /** Active */
+            active?: boolean | null;
+            /** Description */
+            description?: string | null;
+        };
         /** YearProgress */
         YearProgress: {
             /** Year */
@@ -6123,6 +7018,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "admin-units-resolve_legacy_unit": {
@@ -6198,6 +7118,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "admin-units-get_admin_unit": {
@@ -6260,6 +7205,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6326,6 +7296,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6404,6 +7399,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "unit-resolutions-count_unit_resolutions": {
@@ -6456,6 +7476,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6518,6 +7563,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6619,6 +7689,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "households-list_households": {
@@ -6687,12 +7782,40 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "households-create_household": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6709,6 +7832,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HouseholdDetail"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Authentication required */
@@ -6749,6 +7881,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6811,6 +7968,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -6900,6 +8082,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7001,6 +8208,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "persons-list_persons": {
@@ -7067,6 +8299,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7143,6 +8400,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "persons-search_persons": {
@@ -7212,6 +8494,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "persons-lookup_person": {
@@ -7264,6 +8571,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7326,6 +8658,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7427,6 +8784,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "persons-move_person": {
@@ -7526,6 +8908,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "persons-list_person_memberships": {
@@ -7603,6 +9010,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "persons-reveal_person_identifiers": {
@@ -7667,6 +9099,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7749,6 +9206,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "beneficiary-categories-create_category": {
@@ -7825,6 +9307,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "beneficiary-categories-get_category": {
@@ -7885,6 +9392,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7976,6 +9508,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "poverty-standards-list_poverty_standards": {
@@ -8039,6 +9596,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8115,6 +9697,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "support-cases-propose_support_case": {
@@ -8189,6 +9796,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "support-cases-get_support_case": {
@@ -8249,6 +9881,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8350,6 +10007,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "support-cases-approve_support_case": {
@@ -8447,6 +10129,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8548,6 +10255,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "support-cases-complete_support_case": {
@@ -8645,6 +10377,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8746,6 +10503,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "support-cases-withdraw_support_case": {
@@ -8845,6 +10627,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "support-cases-list_support_case_photos": {
@@ -8905,6 +10712,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8981,6 +10813,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9064,6 +10921,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "support-cases-get_support_case_photo_content": {
@@ -9127,6 +11009,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9206,6 +11113,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "support-cases-list_person_support_history": {
@@ -9283,6 +11215,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "support-rates-list_support_rates": {
@@ -9348,6 +11305,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "dashboard-households_by_category": {
@@ -9400,6 +11382,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9458,6 +11465,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "dashboard-households_by_dwelling_condition": {
@@ -9510,6 +11542,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9568,6 +11625,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9633,6 +11715,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9735,6 +11842,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "imports-get_import": {
@@ -9795,6 +11927,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9859,6 +12016,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "imports-import_errors_xlsx": {
@@ -9921,6 +12103,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "exports-export_households_csv": {
@@ -9970,6 +12177,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "exports-export_households_xlsx": {
@@ -10016,6 +12248,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -10096,6 +12353,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "dwellings-create_dwelling": {
@@ -10172,6 +12454,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "dwellings-get_dwelling": {
@@ -10232,6 +12539,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10323,6 +12655,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "dwellings-list_dwelling_assessments": {
@@ -10398,6 +12755,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10476,6 +12858,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "dwellings-get_dwelling_assessment": {
@@ -10536,6 +12943,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10601,6 +13033,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10669,6 +13126,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "reviews-open_review_campaign": {
@@ -10733,6 +13215,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "reviews-get_review_campaign": {
@@ -10793,6 +13300,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10884,6 +13416,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "reviews-get_review_progress": {
@@ -10944,6 +13501,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -11025,6 +13607,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "reviews-create_review_record": {
@@ -11101,6 +13708,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "reviews-get_review_record": {
@@ -11161,6 +13793,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -11262,6 +13919,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "reviews-correct_review_record": {
@@ -11338,6 +14020,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "reviews-get_review_submission": {
@@ -11399,6 +14106,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -11497,6 +14229,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "reviews-approve_review_set": {
@@ -11591,6 +14348,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -11693,6 +14475,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "review-rules-list_review_rules": {
@@ -11756,6 +14563,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -11825,6 +14657,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-projects-create_housing_project": {
@@ -11877,6 +14734,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -11939,6 +14821,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -12040,6 +14947,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-projects-publish_housing_project_sale": {
@@ -12139,6 +15071,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-targets-list_housing_targets": {
@@ -12204,6 +15161,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -12280,6 +15262,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-targets-get_housing_target_progress": {
@@ -12332,6 +15339,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -12398,6 +15430,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -12474,6 +15531,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "applications-get_application": {
@@ -12534,6 +15616,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -12612,6 +15719,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "applications-get_eligibility": {
@@ -12675,6 +15807,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -12776,6 +15933,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "applications-assess_application": {
@@ -12873,6 +16055,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -12974,6 +16181,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "applications-withdraw_application": {
@@ -13073,6 +16305,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "eligibility-rules-list_beneficiary_groups": {
@@ -13139,6 +16396,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "eligibility-rules-list_eligibility_rules": {
@@ -13202,6 +16484,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -13270,6 +16577,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "duplicate-persons-queue_duplicate_detection": {
@@ -13305,6 +16637,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -13374,6 +16731,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "duplicate-persons-get_duplicate_candidate": {
@@ -13434,6 +16816,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -13535,6 +16942,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "allocation-rounds-list_rounds": {
@@ -13599,6 +17031,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -13675,6 +17132,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "allocation-rounds-get_round": {
@@ -13735,6 +17217,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -13836,6 +17343,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "allocation-rules-list_allocation_rules": {
@@ -13901,6 +17433,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-contracts-list_contracts": {
@@ -13964,6 +17521,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -14040,6 +17622,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-contracts-get_contract": {
@@ -14100,6 +17707,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -14189,6 +17821,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -14290,6 +17947,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-reports-ministry_quarterly_csv": {
@@ -14344,6 +18026,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -14402,6 +18109,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-reports-published_yearly_csv": {
@@ -14457,6 +18189,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "housing-reports-published_yearly_xlsx": {
@@ -14510,6 +18267,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -14579,6 +18361,557 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "partner-list_partner_projects": {
+        parameters: {
+            query?: {
+                /** @description Only this province (2 digits) or commune (5 digits). */
+                area_code?: string | null;
+                kind?: components["schemas"]["ProjectKind"] | null;
+                status?: components["schemas"]["PartnerProjectStatus"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PartnerProject_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; Your client was not granted the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "partner-get_partner_project": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerProject"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; Your client was not granted the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such social housing project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "partner-list_partner_targets": {
+        parameters: {
+            query?: {
+                period?: string | null;
+                current_only?: boolean;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PartnerTarget_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; Your client was not granted the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The period is not YYYY-YYYY with the end after the start */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "partner-get_partner_progress": {
+        parameters: {
+            query: {
+                /** @description Start and end year, inclusive. */
+                period: string;
+                boundaries?: components["schemas"]["Boundaries"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerProgress"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; Your client was not granted the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The period is not YYYY-YYYY with the end after the start */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "partner-get_partner_statistics": {
+        parameters: {
+            query: {
+                /** @description A calendar year, or a quarter of one. */
+                period: string;
+                level?: components["schemas"]["RollUpLevel"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerStatistics"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; Your client was not granted the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The period is not a started year or quarter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "partner-list_partner_published_list": {
+        parameters: {
+            query?: {
+                /** @description Only this project. */
+                project_id?: string | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Calendar year, 2024 to this year. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PublishedListEntry_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; Your client was not granted the scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The report period is not a quarter or year the registry can report on */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "platform-read_events": {
@@ -14624,7 +18957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not allowed */
+            /** @description Not allowed; This needs the service's events scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14642,6 +18975,31 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -14714,6 +19072,31 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "platform-verify_audit": {
@@ -14762,6 +19145,933 @@ export interface operations {
                 content: {
                     "application/problem+json": unknown;
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_webhook_event_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypesRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_webhook_subscriptions": {
+        parameters: {
+            query?: {
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookSubscriptionRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-create_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionCreated"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The webhook URL is not allowed; An event type is unknown or not available to you; This Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-get_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-delete_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-update_webhook_subscription": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+            };
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionRead"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; The webhook URL is not allowed; An event type is unknown or not available to you */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-rotate_webhook_secret": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read. */
+                "If-Match"?: string | null;
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretRotated"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; This Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-list_webhook_deliveries": {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state. */
+                status?: components["schemas"]["DeliveryStatus"] | null;
+                /** @description Rows per page, at most 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WebhookDeliveryRead_"];
+                };
+            };
+            /** @description The page cursor is not valid for this list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook subscription */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks-replay_webhook_delivery": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key (a UUID) per intended action; a retry reuses it. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryRead"];
+                };
+            };
+            /** @description The Idempotency-Key header is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed; This needs the service's events scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such webhook delivery */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This delivery is still being attempted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is not valid; This Idempotency-Key was already used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your client's quota of requests per minute is used up (clients with a quota: partners) */
+            429: {
+                headers: {
+                    /** @description Seconds until the quota's window resets. */
+                    "Retry-After"?: number;
+                    /** @description Your quota: requests per minute to this service. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current minute. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the current minute's window resets. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://noxh.haiphong.gov.vn/problems/quota-exceeded",
+                     *       "title": "Your client's quota of requests per minute is used up",
+                     *       "status": 429,
+                     *       "code": "quota_exceeded"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

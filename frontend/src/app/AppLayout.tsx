@@ -1,11 +1,24 @@
 import { HomeOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
 import { Link, useRouterState } from "@tanstack/react-router";
-import { Avatar, Button, Flex, Layout, Menu, Space, Tag, Tooltip, Typography } from "antd";
-import type { ReactNode } from "react";
+import {
+  Avatar,
+  Button,
+  ConfigProvider,
+  Flex,
+  Layout,
+  Menu,
+  type MenuProps,
+  Space,
+  Tag,
+  Tooltip,
+  Typography,
+} from "antd";
+import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { LanguageSwitch } from "@/components/LanguageSwitch";
 import { useAreaNames } from "@/features/admin-units/queries";
-import { canRead } from "./screen";
+import { groupScreens, sectionOf, shouldFold } from "./menu";
+import { canRead, type Screen } from "./screen";
 import { SCREENS } from "./screens";
 import { useDeniedScreens, useServices, useSession } from "./services";
 
@@ -18,6 +31,68 @@ export function useVisibleScreens() {
   return SCREENS.filter((screen) => canRead(screen, user, denied));
 }
 
+const sectionKey = (id: string) => `section:${id}`;
+
+/** The sidebar: Home, then one folding section per service or domain. With few entries every section
+ * is open; with many (a province officer or an auditor sees over twenty), one at a time: the current
+ * screen's, or the one last opened, so the menu fits a 1366x768 screen. The keyboard works as antd's
+ * menu has it: the arrow keys move between section titles and entries (an entry's link takes the
+ * focus), Enter opens or closes a section and follows a link. */
+function SideMenu({ screens, pathname }: { screens: Screen[]; pathname: string }) {
+  const { t } = useTranslation();
+  const current = screens.find((s) => pathname === s.path || pathname.startsWith(`${s.path}/`));
+  const activeSection = sectionOf(current?.id);
+  const activeKey = activeSection ? sectionKey(activeSection) : undefined;
+  const { groups, loose } = groupScreens(screens);
+  const allKeys = groups.map((g) => sectionKey(g.section.id));
+  const folded = shouldFold(screens);
+  const [openKeys, setOpenKeys] = useState<string[]>(() =>
+    folded ? (activeKey ? [activeKey] : []) : allKeys,
+  );
+  // The current screen's section opens when the screen is reached another way (a link, the address).
+  useEffect(() => {
+    if (!activeKey) return;
+    setOpenKeys((keys) => (keys.includes(activeKey) ? keys : folded ? [activeKey] : [...keys, activeKey]));
+  }, [activeKey, folded]);
+
+  const entry = (screen: Screen) => ({
+    key: screen.id,
+    icon: screen.icon,
+    label: (
+      <Link to={screen.path} title={t(screen.labelKey)}>
+        {t(screen.labelKey)}
+      </Link>
+    ),
+  });
+  const items: MenuProps["items"] = [
+    { key: "home", icon: <HomeOutlined />, label: <Link to="/">{t("nav.home")}</Link> },
+    ...groups.map(({ section, screens: members }) => ({
+      key: sectionKey(section.id),
+      icon: section.icon,
+      label: t(section.labelKey),
+      children: members.map(entry),
+    })),
+    ...loose.map(entry),
+  ];
+
+  return (
+    <ConfigProvider theme={{ components: { Menu: { itemHeight: 36, itemMarginBlock: 2 } } }}>
+      <Menu
+        mode="inline"
+        selectedKeys={[current?.id ?? "home"]}
+        openKeys={openKeys}
+        onOpenChange={(keys) => {
+          // Folded: opening a section closes the others.
+          const opened = keys.find((k) => !openKeys.includes(k));
+          setOpenKeys(folded && opened ? [opened] : keys);
+        }}
+        items={items}
+        style={{ borderInlineEnd: 0 }}
+      />
+    </ConfigProvider>
+  );
+}
+
 export function AppLayout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const { session } = useServices();
@@ -27,21 +102,6 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const areaCodes = user?.areaCodes ?? [];
   const areaNames = useAreaNames(areaCodes);
 
-  const selected =
-    screens.find((s) => pathname === s.path || pathname.startsWith(`${s.path}/`))?.id ?? "home";
-  const items = [
-    { key: "home", icon: <HomeOutlined />, label: <Link to="/">{t("nav.home")}</Link> },
-    ...screens.map((screen) => ({
-      key: screen.id,
-      icon: screen.icon,
-      label: (
-        <Link to={screen.path} title={t(screen.labelKey)}>
-          {t(screen.labelKey)}
-        </Link>
-      ),
-    })),
-  ];
-
   return (
     <Layout style={{ minHeight: "100vh" }}>
       <Sider
@@ -49,7 +109,14 @@ export function AppLayout({ children }: { children: ReactNode }) {
         collapsedWidth={0}
         width={240}
         theme="light"
-        style={{ borderRight: "1px solid #f0f0f0" }}
+        // Its own scroll, beside the page's: the menu stays in view on a long page.
+        style={{
+          borderRight: "1px solid #f0f0f0",
+          position: "sticky",
+          top: 0,
+          height: "100vh",
+          overflowY: "auto",
+        }}
       >
         <Flex align="center" gap={8} style={{ height: 64, padding: "0 20px" }}>
           <img src="/favicon.svg" alt="" width={28} height={28} />
@@ -62,7 +129,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
           </div>
         </Flex>
         <nav aria-label={t("nav.menu")}>
-          <Menu mode="inline" selectedKeys={[selected]} items={items} style={{ borderInlineEnd: 0 }} />
+          <SideMenu screens={screens} pathname={pathname} />
         </nav>
       </Sider>
       <Layout>

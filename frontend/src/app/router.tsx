@@ -1,5 +1,6 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { createRoute, createRouter } from "@tanstack/react-router";
+import { adminRoutes } from "@/features/admin/routes";
 import { adminUnitsRoutes } from "@/features/admin-units/routes";
 import { commitmentsRoutes } from "@/features/commitments/routes";
 import { dashboardSearchSchema } from "@/features/dashboard/search";
@@ -48,6 +49,7 @@ export const routeTree = rootRoute.addChildren([
   ...conflictsRoutes,
   ...commitmentsRoutes,
   ...entrustmentsRoutes,
+  ...adminRoutes,
 ]);
 
 /** Plain query strings (?parent_code=01&page=2): every value stays a string (codes keep their leading

@@ -1,5 +1,6 @@
-/** Every domain's screens, in menu order. A new domain adds its `screen.tsx` here and its routes in
- * router.tsx. */
+/** Every domain's screens, in menu order. A new domain adds its `screen.tsx` here, its routes in
+ * router.tsx and its screen ids to a sidebar section in menu.tsx. */
+import { adminAccountsScreen, adminAuditScreen, adminPartnersScreen } from "@/features/admin/screen";
 import { adminUnitsScreen } from "@/features/admin-units/screen";
 import { commitmentsScreen } from "@/features/commitments/screen";
 import { duplicatesScreen } from "@/features/duplicates/screen";
@@ -53,4 +54,7 @@ export const SCREENS: readonly Screen[] = [
   obligationsScreen,
   commercialProjectsScreen,
   conflictsScreen,
+  adminAccountsScreen,
+  adminPartnersScreen,
+  adminAuditScreen,
 ];

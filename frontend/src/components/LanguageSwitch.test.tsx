@@ -15,7 +15,9 @@ describe("language switch", () => {
     await user.click(screen.getByText("English"));
     expect(await screen.findByRole("heading", { name: "Administrative units" })).toBeInTheDocument();
     const nav = screen.getByRole("navigation");
-    expect(within(nav).getByRole("link", { name: /Funding sources/ })).toBeInTheDocument();
+    // The sidebar's sections (folded but the current one) and entries follow too.
+    expect(within(nav).getByRole("menuitem", { name: "Funding" })).toBeInTheDocument();
+    expect(within(nav).getByRole("link", { name: "Administrative units" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Next page" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: /Sign out/ })).toBeInTheDocument();
     await waitFor(() => expect(document.documentElement.lang).toBe("en"));

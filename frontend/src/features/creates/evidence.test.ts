@@ -7,7 +7,6 @@ import {
   emptyEvidence,
   evidenceBody,
   evidenceSchema,
-  splitIds,
 } from "./evidenceSchema";
 
 const A = "0190e1c2-0000-7000-8000-0000000a0001";
@@ -55,17 +54,17 @@ describe("application evidence form", () => {
 });
 
 describe("new application form", () => {
-  it("reads member ids from lines or commas and leaves out the applicant and the spouse", () => {
-    expect(splitIds(`${M}, ${M}\n${S}`)).toEqual([M, S]);
+  it("takes the members picked, once, and leaves out the applicant and the spouse", () => {
     const v = {
       ...emptyApplication(A),
       applicant_person_id: A,
       spouse_person_id: S,
-      members: `${M}\n${S}, ${A}`,
+      members: [M, S, A, M],
     };
     expect(applicationSchema.safeParse(v).success).toBe(true);
     expect(applicationBody(v)).toMatchObject({ member_person_ids: [M], spouse_person_id: S, note: null });
-    expect(applicationSchema.safeParse({ ...v, members: "abc" }).success).toBe(false);
+    expect(applicationSchema.safeParse({ ...v, members: ["abc"] }).success).toBe(false);
+    expect(applicationSchema.safeParse({ ...v, applicant_person_id: "" }).success).toBe(false);
     expect(applicationBody({ ...v, spouse_person_id: "" }).spouse_person_id).toBeNull();
   });
 });

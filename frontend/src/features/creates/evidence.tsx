@@ -10,6 +10,8 @@ import { unwrap } from "@/api/problem";
 import type { components } from "@/api/registry";
 import { useApi } from "@/app/services";
 import { FormDialog } from "@/components/FormDialog";
+import { PersonPicker } from "@/features/households/PersonPicker";
+import { householdQuery } from "@/features/households/queries";
 import { applicationsKey, projectsQuery } from "@/features/projects/queries";
 import { FormField } from "@/lib/forms";
 import { useServerErrors } from "./dialogs";
@@ -121,8 +123,9 @@ export function AddEvidenceButton({
   );
 }
 
-/** A new application: the project, the applicant, the spouse and the members (person ids from the
- * household register), and the facts the eligibility rules read. Commune and province officers. */
+/** A new application: the project, the applicant, the spouse and the members (picked by name from the
+ * household register; the applicant's household members are offered first), and the facts the
+ * eligibility rules read. Commune and province officers. */
 export function NewApplicationButton({ canWrite }: { canWrite: boolean }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -138,6 +141,14 @@ export function NewApplicationButton({ canWrite }: { canWrite: boolean }) {
   const errors = useServerErrors(form, APPLICATION_FIELDS, (f) =>
     f.startsWith("member_person_ids") ? "members" : f,
   );
+  // The applicant's household: its other members are the likely spouse and members.
+  const [applicantHousehold, setApplicantHousehold] = useState<string | null>(null);
+  const household = useQuery({
+    ...householdQuery(api, applicantHousehold ?? ""),
+    enabled: open && applicantHousehold !== null,
+  });
+  const applicantId = form.watch("applicant_person_id");
+  const relatives = (household.data?.members ?? []).filter((m) => m.id !== applicantId);
   const mutation = useMutation({
     mutationFn: (v: ApplicationValues) =>
       unwrap(api.registry.POST("/v1/applications", { body: applicationBody(v) })),
@@ -152,9 +163,22 @@ export function NewApplicationButton({ canWrite }: { canWrite: boolean }) {
     onError: errors.onError,
   });
   if (!canWrite) return null;
-  const id = (name: "applicant_person_id" | "spouse_person_id", label: string, required: boolean) => (
+  const person = (name: "applicant_person_id" | "spouse_person_id", label: string, required: boolean) => (
     <FormField control={form.control} name={name} label={label} required={required}>
-      {(field) => <Input {...field} autoComplete="off" />}
+      {(field, invalid) => (
+        <PersonPicker
+          id={field.id}
+          value={field.value}
+          onChange={field.onChange}
+          onBlur={field.onBlur}
+          status={invalid ? "error" : undefined}
+          allowClear={!required}
+          suggestions={name === "spouse_person_id" ? relatives : undefined}
+          onPick={
+            name === "applicant_person_id" ? (p) => setApplicantHousehold(p?.household_id ?? null) : undefined
+          }
+        />
+      )}
     </FormField>
   );
   const flag = (name: "applicant_disabled" | "resettled", label: string) => (
@@ -202,15 +226,25 @@ export function NewApplicationButton({ canWrite }: { canWrite: boolean }) {
             />
           )}
         </FormField>
-        {id("applicant_person_id", t("creates.application.applicant"), true)}
-        {id("spouse_person_id", t("creates.application.spouse"), false)}
+        {person("applicant_person_id", t("creates.application.applicant"), true)}
+        {person("spouse_person_id", t("creates.application.spouse"), false)}
         <FormField
           control={form.control}
           name="members"
           label={t("creates.application.members")}
           help={t("creates.application.membersHelp")}
         >
-          {(field) => <Input.TextArea {...field} rows={2} />}
+          {(field, invalid) => (
+            <PersonPicker
+              id={field.id}
+              mode="multiple"
+              value={field.value}
+              onChange={field.onChange}
+              onBlur={field.onBlur}
+              status={invalid ? "error" : undefined}
+              suggestions={relatives}
+            />
+          )}
         </FormField>
         <FormField
           control={form.control}

@@ -89,10 +89,8 @@ export const applicationSchema = z.object({
   tenure: z.enum(["buy", "lease_purchase", "rent"], { error: msg("validation.required") }),
   applicant_person_id: uuid,
   spouse_person_id: z.union([z.literal(""), uuid]),
-  /** Member person ids, one per line or separated by commas. */
-  members: z
-    .string()
-    .refine((v) => splitIds(v).every((id) => uuid.safeParse(id).success), msg("reviews.householdIdInvalid")),
+  /** The members' person ids, picked by name. */
+  members: z.array(uuid),
   beneficiary_group: z
     .number({ error: msg("validation.required") })
     .int(msg("validation.wholeNumber"))
@@ -110,17 +108,13 @@ export const applicationSchema = z.object({
 export type ApplicationValues = z.infer<typeof applicationSchema>;
 export const APPLICATION_FIELDS = [...Object.keys(applicationSchema.shape), "member_person_ids"];
 
-export function splitIds(text: string): string[] {
-  return [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
-}
-
 export function emptyApplication(projectId = ""): ApplicationValues {
   return {
     project_id: projectId,
     tenure: "buy",
     applicant_person_id: "",
     spouse_person_id: "",
-    members: "",
+    members: [],
     beneficiary_group: 1,
     marital_status: "single",
     monthly_income_vnd: null,
@@ -138,7 +132,7 @@ export function applicationBody(v: ApplicationValues): S["ApplicationCreate"] {
     tenure: v.tenure,
     applicant_person_id: v.applicant_person_id,
     spouse_person_id: v.spouse_person_id || null,
-    member_person_ids: splitIds(v.members).filter((id) => !skip.has(id)),
+    member_person_ids: [...new Set(v.members)].filter((id) => !skip.has(id)),
     beneficiary_group: v.beneficiary_group,
     marital_status: v.marital_status,
     monthly_income_vnd: v.monthly_income_vnd,

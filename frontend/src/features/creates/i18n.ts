@@ -196,10 +196,11 @@ export const createsVi = {
   },
   application: {
     create: "Thêm hồ sơ",
-    applicant: "Mã nhân khẩu người đứng đơn",
-    spouse: "Mã nhân khẩu vợ/chồng (không bắt buộc)",
-    members: "Mã nhân khẩu các thành viên",
-    membersHelp: "Mỗi mã một dòng hoặc cách nhau bởi dấu phẩy; lấy từ trang hộ gia đình.",
+    applicant: "Người đứng đơn",
+    spouse: "Vợ/chồng (không bắt buộc)",
+    members: "Các thành viên trong hồ sơ",
+    membersHelp:
+      "Tìm theo họ tên, có dấu hay không dấu; các thành viên trong hộ của người đứng đơn được gợi ý sẵn.",
     group: "Nhóm đối tượng (khoản của Điều 76 Luật Nhà ở)",
     disabled: "Người đứng đơn là người khuyết tật",
     resettled: "Thuộc diện tái định cư",
@@ -461,10 +462,11 @@ export const createsEn: Strings<typeof createsVi> = {
   },
   application: {
     create: "New application",
-    applicant: "Applicant's person id",
-    spouse: "Spouse's person id (optional)",
-    members: "Members' person ids",
-    membersHelp: "One per line or separated by commas; from the household page.",
+    applicant: "Applicant",
+    spouse: "Spouse (optional)",
+    members: "Members on the application",
+    membersHelp:
+      "Search by name, with or without diacritics; the members of the applicant's household are offered first.",
     group: "Beneficiary group (clause of Housing Law Art. 76)",
     disabled: "The applicant has a disability",
     resettled: "Resettled household",

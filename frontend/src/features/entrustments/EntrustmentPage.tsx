@@ -11,12 +11,20 @@ import { FormDialog } from "@/components/FormDialog";
 import { PageHeader } from "@/components/PageHeader";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { useCanWrite } from "@/components/RequireScreen";
+import { SubListPager } from "@/components/SubListPager";
 import { useServerErrors } from "@/features/creates/dialogs";
 import { idempotencyKey } from "@/features/finance/queries";
 import { Money } from "@/features/finance/ui";
 import { formatDate } from "@/lib/format";
 import { FormField } from "@/lib/forms";
-import { contractQuery, entrustmentsKey, type Report, type Transfer } from "./queries";
+import {
+  contractQuery,
+  entrustmentsKey,
+  type Report,
+  reportsQuery,
+  type Transfer,
+  transfersQuery,
+} from "./queries";
 import {
   emptyReport,
   emptyTransfer,
@@ -30,6 +38,7 @@ import {
   transferSchema,
 } from "./schema";
 import { entrustmentsScreen } from "./screen";
+import type { EntrustmentSearch } from "./search";
 
 const route = getRouteApi("/vbsp-entrustments/$contractId");
 
@@ -37,7 +46,12 @@ export function EntrustmentPage() {
   const { t } = useTranslation();
   const api = useApi();
   const { contractId } = route.useParams();
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  const go = (next: EntrustmentSearch) => navigate({ search: next, replace: false });
   const query = useQuery(contractQuery(api, contractId));
+  const transfers = useQuery(transfersQuery(api, contractId, search.transfers_cursor));
+  const reports = useQuery(reportsQuery(api, contractId, search.reports_cursor));
   const canWrite = useCanWrite(entrustmentsScreen);
   const back = (
     <Link to="/vbsp-entrustments">
@@ -52,7 +66,7 @@ export function EntrustmentPage() {
       </>
     );
   if (!query.data) return <Skeleton active />;
-  const { contract: c, summary: s, transfers, reports } = query.data;
+  const { contract: c, summary: s } = query.data;
   return (
     <>
       <PageHeader
@@ -103,7 +117,8 @@ export function EntrustmentPage() {
           rowKey="id"
           pagination={false}
           data-testid="entrustment-transfers"
-          dataSource={transfers}
+          loading={transfers.isFetching}
+          dataSource={transfers.data?.items ?? []}
           locale={{ emptyText: t("paging.empty") }}
           columns={[
             { title: t("creates.commitments.fiscalYear"), dataIndex: "fiscal_year" },
@@ -121,6 +136,15 @@ export function EntrustmentPage() {
             },
           ]}
         />
+        <ProblemAlert error={transfers.error} />
+        <SubListPager
+          search={search}
+          prefix="transfers"
+          scope={contractId}
+          nextCursor={transfers.data?.next_cursor}
+          loading={transfers.isFetching}
+          go={go}
+        />
       </Card>
       <Card
         size="small"
@@ -132,7 +156,8 @@ export function EntrustmentPage() {
           rowKey="id"
           pagination={false}
           data-testid="entrustment-reports"
-          dataSource={reports}
+          loading={reports.isFetching}
+          dataSource={reports.data?.items ?? []}
           locale={{ emptyText: t("paging.empty") }}
           columns={[
             {
@@ -166,6 +191,15 @@ export function EntrustmentPage() {
               render: (v: number) => <Money value={v} />,
             },
           ]}
+        />
+        <ProblemAlert error={reports.error} />
+        <SubListPager
+          search={search}
+          prefix="reports"
+          scope={contractId}
+          nextCursor={reports.data?.next_cursor}
+          loading={reports.isFetching}
+          go={go}
         />
       </Card>
     </>

@@ -4,7 +4,7 @@ import { RequireScreen } from "@/components/RequireScreen";
 import { EntrustmentPage } from "./EntrustmentPage";
 import { EntrustmentsPage } from "./EntrustmentsPage";
 import { entrustmentsScreen } from "./screen";
-import { entrustmentsSearchSchema } from "./search";
+import { entrustmentSearchSchema, entrustmentsSearchSchema } from "./search";
 
 const base = createRoute({ getParentRoute: () => rootRoute, path: "/vbsp-entrustments" });
 const list = createRoute({
@@ -20,6 +20,7 @@ const list = createRoute({
 const detail = createRoute({
   getParentRoute: () => base,
   path: "/$contractId",
+  validateSearch: entrustmentSearchSchema,
   component: () => (
     <RequireScreen screen={entrustmentsScreen}>
       <EntrustmentPage />

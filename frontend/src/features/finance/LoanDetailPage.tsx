@@ -5,9 +5,11 @@ import { useTranslation } from "react-i18next";
 import { useApi } from "@/app/services";
 import { PageHeader } from "@/components/PageHeader";
 import { ProblemAlert } from "@/components/ProblemAlert";
+import { SubListPager } from "@/components/SubListPager";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { ELIGIBILITY_COLORS } from "./LoansPage";
 import { type LoanEvent, loanEventsQuery, loanQuery } from "./queries";
+import type { LoanSearch } from "./search";
 import { Money } from "./ui";
 
 const route = getRouteApi("/loans/$loanId");
@@ -16,8 +18,10 @@ export function LoanDetailPage() {
   const { t } = useTranslation();
   const api = useApi();
   const { loanId } = route.useParams();
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
   const query = useQuery(loanQuery(api, loanId));
-  const events = useQuery(loanEventsQuery(api, loanId));
+  const events = useQuery(loanEventsQuery(api, loanId, search.events_cursor));
   const back = (
     <Link to="/loans">
       <Button>{t("common.back")}</Button>
@@ -96,6 +100,14 @@ export function LoanDetailPage() {
               render: (v: number | null) => <Money value={v} />,
             },
           ]}
+        />
+        <SubListPager
+          search={search}
+          prefix="events"
+          scope={loanId}
+          nextCursor={events.data?.next_cursor}
+          loading={events.isFetching}
+          go={(next: LoanSearch) => navigate({ search: next })}
         />
       </Card>
     </>

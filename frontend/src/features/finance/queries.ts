@@ -159,16 +159,24 @@ export function loanQuery(api: Api, id: string) {
   });
 }
 
-export function loanEventsQuery(api: Api, id: string) {
+/** Rows per page of a loan's bank events. */
+export const LOAN_EVENTS_PAGE_SIZE = 50;
+
+/** One page of a loan's bank events (keyset: `next_cursor` leads on). */
+export function loanEventsQuery(api: Api, id: string, cursor?: string) {
   return queryOptions({
-    queryKey: [...financeKey, "loan-events", id],
+    queryKey: [...financeKey, "loan-events", id, cursor ?? null],
     queryFn: ({ signal }) =>
       unwrap(
         api.funding.GET("/v1/loans/{loan_id}/events", {
-          params: { path: { loan_id: id }, query: { limit: 100 } },
+          params: {
+            path: { loan_id: id },
+            query: { limit: LOAN_EVENTS_PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+          },
           signal,
         }),
       ),
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -26,6 +26,7 @@ import {
   exceptionsSearchSchema,
   fundSearchSchema,
   ledgerSearchSchema,
+  loanSearchSchema,
   loansSearchSchema,
   reportsSearchSchema,
 } from "./search";
@@ -74,6 +75,7 @@ const loansList = createRoute({
 const loanDetail = createRoute({
   getParentRoute: () => loans,
   path: "/$loanId",
+  validateSearch: loanSearchSchema,
   component: guard(loansScreen, <LoanDetailPage />),
 });
 

@@ -43,6 +43,13 @@ export const loansSearchSchema = z.object({
 });
 export type LoansSearch = z.infer<typeof loansSearchSchema>;
 
+/** A loan's page: its bank events page by cursor under `events_`. */
+export const loanSearchSchema = z.object({
+  events_cursor: z.string().max(512).optional().catch(undefined),
+  events_page: z.coerce.number().int().min(1).max(100000).optional().catch(undefined),
+});
+export type LoanSearch = z.infer<typeof loanSearchSchema>;
+
 export const exceptionsSearchSchema = z.object({
   reason: z.enum(EXCEPTION_REASONS).optional().catch(undefined),
   status: z.enum(EXCEPTION_STATUSES).optional().catch(undefined),

@@ -10,7 +10,10 @@ import { PageHeader } from "@/components/PageHeader";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { useCanWrite } from "@/components/RequireScreen";
 import { useAreaNames } from "@/features/admin-units/queries";
+import { HouseholdReviewButton } from "@/features/reviews/HouseholdReviewButton";
+import { ProposeSupportCaseButton } from "@/features/support-cases/ProposeButton";
 import { formatDate, formatNumber } from "@/lib/format";
+import { AddDwellingButton, AssessDwellingButton } from "./DwellingDialogs";
 import {
   type Category,
   categoriesQuery,
@@ -205,7 +208,14 @@ export function HouseholdDetailPage() {
         title={t("households.detailTitle")}
         subtitle={head?.full_name}
         extra={
-          <Space>
+          <Space wrap>
+            {h.closed_on ? null : (
+              <HouseholdReviewButton
+                householdId={householdId}
+                provinceCode={h.province_code}
+                communeCode={h.commune_code}
+              />
+            )}
             {canReveal ? (
               <Link to="/households/$householdId/edit" params={{ householdId }}>
                 <Button type="primary">{t("common.edit")}</Button>
@@ -258,7 +268,22 @@ export function HouseholdDetailPage() {
         />
       </Card>
 
-      <Card size="small" title={t("households.dwelling")} style={{ marginBottom: 16 }} data-testid="dwelling">
+      <Card
+        size="small"
+        title={t("households.dwelling")}
+        style={{ marginBottom: 16 }}
+        data-testid="dwelling"
+        extra={
+          canReveal && !h.closed_on ? (
+            <Space>
+              {current?.dwelling ? (
+                <AssessDwellingButton householdId={householdId} dwellingId={current.dwelling.id} />
+              ) : null}
+              <AddDwellingButton householdId={householdId} />
+            </Space>
+          ) : null
+        }
+      >
         {dwelling.isError ? <ProblemAlert error={dwelling.error} /> : null}
         {dwelling.isLoading ? <Skeleton active paragraph={{ rows: 2 }} /> : null}
         {current && !current.dwelling ? (
@@ -287,11 +312,30 @@ export function HouseholdDetailPage() {
                 {current.assessment.qualifies ? "" : ` — ${t("households.notQualifying")}`}
               </Descriptions.Item>
             ) : null}
+            {/* Criteria: older answers (and partial fakes) may lack the list. */}
+            {current.assessment?.criteria?.length ? (
+              <Descriptions.Item label={t("householdForms.dwelling.criteria")}>
+                {current.assessment.criteria
+                  .map((code) =>
+                    t(
+                      `householdForms.dwelling.criteriaCodes.${code}` as "householdForms.dwelling.criteriaCodes.area_family",
+                      {
+                        defaultValue: code,
+                      },
+                    ),
+                  )
+                  .join("; ")}
+              </Descriptions.Item>
+            ) : null}
           </Descriptions>
         ) : null}
       </Card>
 
-      <Card size="small" title={t("households.supportHistory")}>
+      <Card
+        size="small"
+        title={t("households.supportHistory")}
+        extra={h.closed_on ? null : <ProposeSupportCaseButton householdId={householdId} />}
+      >
         {history.isError ? <ProblemAlert error={history.error} /> : null}
         <Table<SupportHistoryRow>
           rowKey="id"

@@ -1,4 +1,4 @@
-import { SearchOutlined } from "@ant-design/icons";
+import { PlusOutlined, SearchOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { Alert, Button, Card, Form, Input, Space, Table, Tag } from "antd";
@@ -11,7 +11,9 @@ import { CommuneSelect } from "@/components/CommuneSelect";
 import { KeysetPager } from "@/components/KeysetPager";
 import { PageHeader } from "@/components/PageHeader";
 import { ProblemAlert } from "@/components/ProblemAlert";
+import { useCanWrite } from "@/components/RequireScreen";
 import { type HouseholdRow, householdsQuery, type PersonHit } from "./queries";
+import { householdsScreen } from "./screen";
 import type { HouseholdsSearch } from "./search";
 
 const route = getRouteApi("/households/");
@@ -22,6 +24,7 @@ export function HouseholdsPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const query = useQuery(householdsQuery(api, search));
+  const canRegister = useCanWrite(householdsScreen);
   const [typed, setTyped] = useState(search.q ?? "");
   useEffect(() => setTyped(search.q ?? ""), [search.q]);
   const go = (next: HouseholdsSearch) => navigate({ search: next });
@@ -98,7 +101,19 @@ export function HouseholdsPage() {
   };
   return (
     <>
-      <PageHeader title={t("households.title")} subtitle={t("households.subtitle")} />
+      <PageHeader
+        title={t("households.title")}
+        subtitle={t("households.subtitle")}
+        extra={
+          canRegister ? (
+            <Link to="/households/new">
+              <Button type="primary" icon={<PlusOutlined />}>
+                {t("householdForms.register.button")}
+              </Button>
+            </Link>
+          ) : null
+        }
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form
           layout="inline"

@@ -105,3 +105,20 @@ export function supportHistoryQuery(api: Api, id: string) {
     meta,
   });
 }
+
+/** The persons a picker offers for what was typed (the service folds diacritics); at most 20. */
+export function personSearchQuery(api: Api, q: string, communeCode?: string) {
+  return queryOptions({
+    queryKey: [...householdsKey, "picker", q, communeCode ?? null],
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.registry.GET("/v1/persons/search", {
+          params: { query: { q, limit: PAGE_SIZE, ...(communeCode ? { commune_code: communeCode } : {}) } },
+          signal,
+        }),
+      ),
+    enabled: q.trim().length >= 2,
+    staleTime: 30_000,
+    meta,
+  });
+}

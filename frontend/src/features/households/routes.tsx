@@ -3,6 +3,7 @@ import { rootRoute } from "@/app/rootRoute";
 import { RequireScreen } from "@/components/RequireScreen";
 import { HouseholdDetailPage } from "./HouseholdDetailPage";
 import { HouseholdEditPage } from "./HouseholdEditPage";
+import { HouseholdRegisterPage } from "./HouseholdRegisterPage";
 import { HouseholdsPage } from "./HouseholdsPage";
 import { householdsScreen } from "./screen";
 import { householdsSearchSchema } from "./search";
@@ -16,6 +17,16 @@ const list = createRoute({
   component: () => (
     <RequireScreen screen={householdsScreen}>
       <HouseholdsPage />
+    </RequireScreen>
+  ),
+});
+
+const register = createRoute({
+  getParentRoute: () => base,
+  path: "/new",
+  component: () => (
+    <RequireScreen screen={householdsScreen} write>
+      <HouseholdRegisterPage />
     </RequireScreen>
   ),
 });
@@ -40,4 +51,4 @@ const edit = createRoute({
   ),
 });
 
-export const householdsRoutes = [base.addChildren([list, detail, edit])];
+export const householdsRoutes = [base.addChildren([list, register, detail, edit])];

@@ -28,6 +28,7 @@ import { useCanWrite } from "@/components/RequireScreen";
 import { Money } from "@/features/finance/ui";
 import { fetchBlob } from "@/lib/download";
 import { formatDate, formatDateTime, formatNumber } from "@/lib/format";
+import { AssignCaseButton } from "./AssignCase";
 import { CaseStatusTag } from "./CasesPage";
 import {
   type Case,
@@ -595,8 +596,9 @@ export function CaseDetailPage() {
             </Descriptions.Item>
           ) : null}
         </Descriptions>
-        {acts.length ? (
+        {acts.length || c.allowed_actions.includes("assign") ? (
           <Space style={{ marginTop: 12 }} wrap>
+            <AssignCaseButton inspectionCase={c} etag={etag} />
             {acts.map((a) => (
               <Button key={a} type={a === "close" ? "default" : "primary"} onClick={() => setAct(a)}>
                 {t(`inspection.cases.actions.${a}`)}

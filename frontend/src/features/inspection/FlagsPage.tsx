@@ -14,6 +14,7 @@ import { ProblemAlert } from "@/components/ProblemAlert";
 import { useCanWrite } from "@/components/RequireScreen";
 import { EnumFilter } from "@/features/finance/ui";
 import { formatDateTime } from "@/lib/format";
+import { evidenceLines } from "./flagEvidence";
 import { type CaseKind, confirmFlag, dismissFlag, type Flag, flagsQuery, inspectionKey } from "./queries";
 import { casesScreen, flagsScreen } from "./screen";
 import { CASE_KINDS, FLAG_KINDS, FLAG_STATUSES, type FlagsSearch } from "./search";
@@ -25,16 +26,8 @@ const STATUS_COLORS: Record<Flag["status"], string> = {
   dismissed: "default",
 };
 
-function evidenceText(evidence: Record<string, unknown>): string {
-  return Object.entries(evidence)
-    .filter(([, v]) => v !== null && typeof v !== "object")
-    .slice(0, 4)
-    .map(([k, v]) => `${k}: ${String(v)}`)
-    .join("; ");
-}
-
 export function FlagsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const api = useApi();
   const search = route.useSearch();
   const navigate = route.useNavigate();
@@ -95,7 +88,9 @@ export function FlagsPage() {
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {row.dismissed_reason
             ? `${t("inspection.flags.dismissedReason")}: ${row.dismissed_reason}`
-            : evidenceText(v)}
+            : evidenceLines(v, t, i18n)
+                .map((line) => `${line.label}: ${line.value}`)
+                .join("; ")}
         </Typography.Text>
       ),
     },

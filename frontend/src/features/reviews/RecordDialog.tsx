@@ -47,8 +47,11 @@ export function RecordDialog({
   onClose,
   onSaved,
   editing,
+  householdId,
 }: {
   campaignId: string;
+  /** The household whose result is recorded (from its page): fixed, not typed. */
+  householdId?: string;
   /** A record to change (draft or returned) or to correct (approved); none: a new record. */
   editing?: { record: ReviewRecord; mode: Exclude<RecordMode, null> } | null;
   open: boolean;
@@ -125,7 +128,12 @@ export function RecordDialog({
                 meeting_agreement_pct: Number(editing.record.meeting_agreement_pct),
                 note: editing.record.note ?? "",
               }
-            : { kind: "new_case", status_before: "none", status_after: "poor" }
+            : {
+                kind: "new_case",
+                status_before: "none",
+                status_after: "poor",
+                ...(householdId ? { household_id: householdId } : {}),
+              }
         }
       >
         <Form.Item
@@ -133,7 +141,7 @@ export function RecordDialog({
           label={t("reviews.householdId")}
           rules={[...required, { pattern: /^[0-9a-fA-F-]{36}$/, message: t("reviews.householdIdInvalid") }]}
         >
-          <Input autoComplete="off" disabled={Boolean(editing)} />
+          <Input autoComplete="off" disabled={Boolean(editing || householdId)} />
         </Form.Item>
         <Form.Item name="kind" label={t("reviews.kind")} rules={required}>
           <Select options={RECORD_KINDS.map((value) => ({ value, label: t(`reviews.kinds.${value}`) }))} />

@@ -180,3 +180,24 @@ export function setActions(
   if (canDecide && state === "submitted") actions.push("approve", "return");
   return actions;
 }
+
+/** The campaign a household's result goes into today: this year's campaign of its province, while
+ * its window is open (null when there is none; the service would refuse a record outside it). */
+export function currentCampaignQuery(api: Api, provinceCode: string, today: string) {
+  const year = Number(today.slice(0, 4));
+  return queryOptions({
+    queryKey: [...reviewsKey, "current", provinceCode, today],
+    queryFn: async ({ signal }) => {
+      const page = await unwrap(
+        api.registry.GET("/v1/review-campaigns", { params: { query: { year, limit: PAGE_SIZE } }, signal }),
+      );
+      return (
+        page.items.find(
+          (c) =>
+            c.province_code === provinceCode && c.window_opens_on <= today && today <= c.window_closes_on,
+        ) ?? null
+      );
+    },
+    meta,
+  });
+}

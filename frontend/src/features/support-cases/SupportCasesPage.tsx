@@ -11,6 +11,7 @@ import { PageHeader } from "@/components/PageHeader";
 import { ProblemAlert } from "@/components/ProblemAlert";
 import { formatDate, formatNumber } from "@/lib/format";
 import { StatusTag } from "./labels";
+import { ProposeSupportCaseButton } from "./ProposeButton";
 import { type SupportCaseRow, supportCasesQuery } from "./queries";
 import { KINDS, STATUSES, STREAMS, type SupportCasesSearch } from "./search";
 
@@ -101,7 +102,11 @@ export function SupportCasesPage() {
   const previous = cursorTrail.previous(search);
   return (
     <>
-      <PageHeader title={t("supportCases.title")} subtitle={t("supportCases.subtitle")} />
+      <PageHeader
+        title={t("supportCases.title")}
+        subtitle={t("supportCases.subtitle")}
+        extra={<ProposeSupportCaseButton />}
+      />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form layout="inline" style={{ rowGap: 8 }}>
           {select("stream", STREAMS, 260)}
