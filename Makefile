@@ -60,8 +60,13 @@ openapi: ## Regenerate each service's committed openapi.json and the SPA's API t
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent gen:api; fi
 
 .PHONY: openapi-check
-openapi-check: ## Fail when a committed openapi.json is stale
+openapi-check: ## Fail when a committed openapi.json is stale or breaks its released document
 	$(RUN) python scripts/openapi.py check
+	$(RUN) python scripts/openapi_compat.py check
+
+.PHONY: openapi-release
+openapi-release: openapi-check ## Release step: the current openapi.json files become the released ones
+	$(RUN) python scripts/openapi_compat.py release
 
 .PHONY: migration
 migration: ## New migration: make migration SERVICE=registry-api m="create household"
@@ -77,9 +82,13 @@ test-python: ## Every Python package's tests and the system test (real PostgreSQ
 	done
 
 .PHONY: fuzz
-fuzz: ## Long Schemathesis run, every operation of the three services in-process (FUZZ_EXAMPLES=100 each)
+fuzz: ## Long Schemathesis run, every operation of the three services in-process (FUZZ_EXAMPLES=100 each), and the stateful run over the OpenAPI links (500 scenarios each)
 	@set -e; trap '$(RUN) noxh pg stop --test >/dev/null 2>&1 || true' EXIT; \
-	REL_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),100) REL_FUZZ_LONG=1 $(PYTEST) -q --timeout=7200 -k fuzz tests/reliability
+	REL_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),100) REL_FUZZ_LONG=1 $(PYTEST) -q --timeout=7200 -k "fuzz or stateful" tests/reliability
+
+.PHONY: faults
+faults: ## Long fault run under a write load (kill -9, PostgreSQL restart, black hole, full disk; FAULTS_ROUNDS=3)
+	FAULTS_LONG=1 FAULTS_REPORT=$(or $(FAULTS_REPORT),$(CURDIR)/.data/faults-report.json) $(PYTEST) -q tests/faults
 
 .PHONY: test-frontend
 test-frontend: ## The SPA's type check, unit tests and browser tests (headless Chromium)

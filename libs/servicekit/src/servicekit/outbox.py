@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,41 @@ class EventPage(BaseModel):
     )
 
 
+@dataclass(frozen=True)
+class EventCatalogue:
+    """The event types a service emits, and those a partner may receive (feed and webhooks).
+
+    Partner-safe types carry no citizen IDs, phones, names of persons or household-level data. This
+    is configuration each service declares, not a legal rule: a type missing here cannot be subscribed
+    to (422), and partners never see a type outside `partner_safe`.
+    """
+
+    types: frozenset[str]
+    partner_safe: frozenset[str]
+
+    def __post_init__(self) -> None:
+        unknown = self.partner_safe - self.types
+        if unknown:
+            raise ValueError(f"partner-safe event types not in the catalogue: {sorted(unknown)}")
+
+
+def events_scope(service_name: str) -> str:
+    """What a partner needs for a service's feed and webhooks: `registry-api` -> `registry:events:read`."""
+    return f"{service_name.removesuffix('-api')}:events:read"
+
+
+def envelope(row: OutboxEventMixin) -> EventEnvelope:
+    """An outbox row as every feed and webhook serves it."""
+    return EventEnvelope(
+        id=str(row.id),
+        type=row.type,
+        occurred_at=row.occurred_at,
+        subject=row.subject,
+        area_codes=list(row.area_codes),
+        data=row.data,
+    )
+
+
 def urn(service: str, resource: str, resource_id: object) -> str:
     return f"urn:noxh:{service}:{resource}:{resource_id}"
 
@@ -64,9 +100,11 @@ async def read_feed(
     after: str | None,
     limit: int,
     scope: AreaScope | None,
-    types: list[str] | None = None,
+    types: Collection[str] | None = None,
 ) -> EventPage:
-    """Events after the cursor, only of transactions that have finished, filtered by the reader's area."""
+    """Events after the cursor, only of transactions that have finished, filtered by the reader's area.
+
+    `types`: None serves every type; an empty collection serves none (the cursor still moves on)."""
     position: tuple[Any, ...] = decode_cursor(FEED_KEYS, after) if after else (0, 0)
     # Transactions older than the snapshot's xmin are all finished: none of them can still add an
     # event that sorts before what we hand out now.
@@ -77,12 +115,12 @@ async def read_feed(
     if scope is not None:
         codes = sorted(scope.provinces | scope.communes)
         stmt = stmt.where(model.area_codes.overlap(codes) if codes else false())
-    if types:
-        stmt = stmt.where(or_(*[model.type == t for t in types]))
+    if types is not None:
+        stmt = stmt.where(or_(*[model.type == t for t in sorted(types)]) if types else false())
     rows = (await session.execute(stmt.order_by(model.tx_id, model.seq).limit(limit))).scalars().all()
     if rows:
         position = (rows[-1].tx_id, rows[-1].seq)
-    elif scope is not None or types:
+    elif scope is not None or types is not None:
         # Nothing visible to this reader: move the cursor past what was scanned, so a reader with a
         # narrow scope does not rescan the same invisible rows forever.
         last = (
@@ -95,15 +133,5 @@ async def read_feed(
         ).first()
         if last is not None and (last[0], last[1]) > position:
             position = (last[0], last[1])
-    items = [
-        EventEnvelope(
-            id=str(r.id),
-            type=r.type,
-            occurred_at=r.occurred_at,
-            subject=r.subject,
-            area_codes=list(r.area_codes),
-            data=r.data,
-        )
-        for r in rows
-    ]
+    items = [envelope(r) for r in rows]
     return EventPage(items=items, next_cursor=encode_cursor(FEED_KEYS, (int(position[0]), int(position[1]))))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Self
 
 from pydantic import SecretStr, model_validator
@@ -47,6 +48,26 @@ class BaseServiceSettings(BaseSettings):
 
     UPSTREAM_TIMEOUT_S: float = 5.0
 
+    # The audit chain's external anchor (servicekit.audit_anchor): an append-only file outside the
+    # database, written by the worker after each seal and read by `GET /v1/audit/verification`. Without
+    # it, deleting the newest sealed rows or appending a forged one goes unnoticed.
+    AUDIT_ANCHOR_PATH: Path | None = None
+
+    # Webhooks. Receivers must be on these hosts (exact names or `*.example.vn` patterns), over https;
+    # plain http only to the hosts in WEBHOOK_ALLOWED_HTTP_HOSTS (None: 127.0.0.1 and localhost,
+    # except in production, where none). Values are JSON lists in the environment.
+    WEBHOOK_ALLOWED_HOSTS: tuple[str, ...] = ()
+    WEBHOOK_ALLOWED_HTTP_HOSTS: tuple[str, ...] | None = None
+    # One attempt's total time; attempts in flight at once per worker; delay before each retry (s):
+    # after the last one fails the delivery is dead.
+    WEBHOOK_TIMEOUT_S: float = 5.0
+    WEBHOOK_CONCURRENCY: int = 8
+    WEBHOOK_RETRY_SCHEDULE_S: tuple[float, ...] = (5, 30, 120, 600, 3600, 21600, 43200)
+    # How often the worker fans new events out and sends what is due; how long a rotated-out secret
+    # still signs beside the new one.
+    WEBHOOK_EVERY_S: float = 5.0
+    WEBHOOK_SECRET_GRACE_S: float = 86400.0
+
     @property
     def audience(self) -> str:
         return self.OIDC_AUDIENCE or self.SERVICE_NAME
@@ -54,6 +75,12 @@ class BaseServiceSettings(BaseSettings):
     @property
     def token_url(self) -> str:
         return self.OIDC_TOKEN_URL or self.OIDC_ISSUER.rstrip("/") + "/token"
+
+    @property
+    def webhook_http_hosts(self) -> tuple[str, ...]:
+        if self.WEBHOOK_ALLOWED_HTTP_HOSTS is not None:
+            return self.WEBHOOK_ALLOWED_HTTP_HOSTS
+        return () if self.ENV is Environment.PRODUCTION else ("127.0.0.1", "localhost")
 
     @property
     def jwks_url(self) -> str:

@@ -11,6 +11,7 @@ from funding_api.funding_source.router import router as funding_source_router
 from funding_api.housing_fund.router import router as housing_fund_router
 from funding_api.ledger.router import router as ledger_router
 from funding_api.loan.router import routers as loan_routers
+from funding_api.partner.router import router as partner_router
 from funding_api.vbsp_entrustment.router import router as vbsp_entrustment_router
 from servicekit.web.auth import get_principal
 
@@ -24,5 +25,6 @@ router.include_router(funding_line_router)
 router.include_router(capital_report_router)
 router.include_router(vbsp_entrustment_router)
 router.include_router(housing_fund_router)
+router.include_router(partner_router)
 for loan_router in loan_routers:
     router.include_router(loan_router)

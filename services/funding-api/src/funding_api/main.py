@@ -11,6 +11,7 @@ from funding_api import api
 from funding_api.clients.inspection import InspectionClient
 from funding_api.clients.registry import RegistryClient
 from funding_api.config import Settings, get_settings
+from funding_api.events import EVENT_CATALOGUE
 from funding_api.models.platform import PLATFORM
 from servicekit.http import build_service_client
 from servicekit.tokens import TokenVerifier
@@ -52,6 +53,7 @@ def create_app(
         alembic_ini=SERVICE_ROOT / "alembic.ini",
         gateway_prefix=GATEWAY_PREFIX,
         platform=PLATFORM,
+        event_catalogue=EVENT_CATALOGUE,
         on_startup=[open_clients],
         on_shutdown=[close_clients],
     )

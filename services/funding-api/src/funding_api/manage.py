@@ -7,4 +7,9 @@ from funding_api.models import AuditRecord
 from servicekit.manage import run_manage
 
 if __name__ == "__main__":
-    sys.exit(run_manage(get_settings().DATABASE_URL.get_secret_value(), AuditRecord))
+    settings = get_settings()
+    sys.exit(
+        run_manage(
+            settings.DATABASE_URL.get_secret_value(), AuditRecord, anchor_path=settings.AUDIT_ANCHOR_PATH
+        )
+    )

@@ -11,6 +11,7 @@ from inspection_api import api
 from inspection_api.clients.funding import FundingClient
 from inspection_api.clients.registry import RegistryClient
 from inspection_api.config import Settings, get_settings
+from inspection_api.events import EVENT_CATALOGUE
 from inspection_api.models.platform import PLATFORM
 from servicekit.http import build_service_client
 from servicekit.tokens import TokenVerifier
@@ -52,6 +53,7 @@ def create_app(
         alembic_ini=SERVICE_ROOT / "alembic.ini",
         gateway_prefix=GATEWAY_PREFIX,
         platform=PLATFORM,
+        event_catalogue=EVENT_CATALOGUE,
         on_startup=[open_clients],
         on_shutdown=[close_clients],
     )

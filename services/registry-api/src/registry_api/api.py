@@ -22,6 +22,7 @@ from registry_api.housing_project.router import router as housing_project_router
 from registry_api.housing_report.router import router as housing_report_router
 from registry_api.housing_target.router import router as housing_target_router
 from registry_api.integrity.router import router as integrity_router
+from registry_api.partner.router import router as partner_router
 from registry_api.person.router import router as person_router
 from registry_api.review.router import router as review_router
 from registry_api.review.router import rules_router as review_rules_router
@@ -57,3 +58,4 @@ router.include_router(allocation_rules_router)
 router.include_router(housing_contracts_router)
 router.include_router(housing_report_router)
 router.include_router(integrity_router)
+router.include_router(partner_router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.settings import BaseServiceSettings
@@ -17,6 +18,9 @@ class Settings(BaseServiceSettings):
     FUNDING_URL: str = "http://127.0.0.1:8102"
     # The largest support-case photo stored (bytes); the gateway's body limit is above it.
     SUPPORT_PHOTO_MAX_BYTES: int = 5_000_000
+    # Partner statistics: a count from 1 to this minus one is published as null (small-cell suppression,
+    # servicekit.suppression); a disclosure-control setting of the province, not a rule of the programme.
+    PARTNER_SMALL_CELL_THRESHOLD: int = Field(default=5, ge=2, le=100)
 
 
 @lru_cache

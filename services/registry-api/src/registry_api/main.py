@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from registry_api import api
 from registry_api.clients.funding import FundingClient
 from registry_api.config import Settings, get_settings
+from registry_api.events import EVENT_CATALOGUE
 from registry_api.models.platform import PLATFORM
 from registry_api.person.pii import build_cipher
 from servicekit.http import build_service_client
@@ -46,6 +47,7 @@ def create_app(
         alembic_ini=SERVICE_ROOT / "alembic.ini",
         gateway_prefix=GATEWAY_PREFIX,
         platform=PLATFORM,
+        event_catalogue=EVENT_CATALOGUE,
         on_startup=[open_clients],
         on_shutdown=[close_clients],
     )

@@ -13,13 +13,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, DateTime, Identity, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from servicekit.db.base import new_id
+
+if TYPE_CHECKING:  # db.webhooks imports the audit module, which imports this one
+    from servicekit.db.webhooks import WebhookDeliveryMixin, WebhookSubscriptionMixin
 
 
 class AuditRecordMixin:
@@ -133,6 +136,15 @@ class JobMixin:
         )
 
 
+class ClientQuotaWindowMixin:
+    """Requests counted per client and minute, for clients whose token carries a quota
+    (`servicekit.quota`); windows older than a few minutes are purged by the worker."""
+
+    client_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True, index=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
 @dataclass(frozen=True)
 class PlatformModels:
     """A service's four platform tables, handed to the app factory, the worker and the commands."""
@@ -141,3 +153,8 @@ class PlatformModels:
     outbox: type[OutboxEventMixin]
     idempotency: type[IdempotencyRecordMixin]
     job: type[JobMixin]
+    # Per-client request counts for quotas; None: the service enforces no quota.
+    quota: type[ClientQuotaWindowMixin] | None = None
+    # Webhook subscriptions and their delivery log; None: the service offers no webhooks.
+    webhook_subscription: type[WebhookSubscriptionMixin] | None = None
+    webhook_delivery: type[WebhookDeliveryMixin] | None = None

@@ -17,16 +17,22 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from servicekit.audit_anchor import anchor_store_at
 from servicekit.db.engine import make_engine, make_sessionmaker
 from servicekit.db.platform import PlatformModels
 from servicekit.observability import configure_logging
+from servicekit.outbox import EventCatalogue, events_scope
 from servicekit.settings import BaseServiceSettings
 from servicekit.tokens import JwksCache, TokenVerifier
 from servicekit.web.auth import get_principal, publish_roles
+from servicekit.web.deprecation import install_deprecation_headers
+from servicekit.web.links import publish_links
 from servicekit.web.middleware import Metrics, RequestContextMiddleware
 from servicekit.web.params import single_valued_query
 from servicekit.web.platform import platform_router
 from servicekit.web.problems import install_error_handlers, problem_response
+from servicekit.web.webhooks import webhooks_router
+from servicekit.webhooks import webhook_setup
 
 StartupHook = Callable[[FastAPI], Awaitable[None]]
 
@@ -43,6 +49,9 @@ class ServiceSpec:
     # The service's platform tables; when given, /v1/events and /v1/audit are served and
     # idempotent routes know where to keep their keys.
     platform: PlatformModels | None = None
+    # The event types the service emits and those partners may receive; with webhook tables in
+    # `platform`, /v1/webhooks is served too.
+    event_catalogue: EventCatalogue | None = None
     on_startup: list[StartupHook] = field(default_factory=list)
     on_shutdown: list[StartupHook] = field(default_factory=list)
 
@@ -119,6 +128,7 @@ def create_service_app(
     app.state.token_verifier = token_verifier
     app.state.migration_heads = heads
     app.state.metrics = metrics
+    app.state.audit_anchor = anchor_store_at(settings.AUDIT_ANCHOR_PATH)
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     app.include_router(health_router())
@@ -129,9 +139,23 @@ def create_service_app(
         app.state.idempotency_model = spec.platform.idempotency
         app.state.platform = spec.platform
         app.include_router(
-            platform_router(spec.platform), prefix="/v1", dependencies=[Depends(get_principal)]
+            platform_router(
+                spec.platform,
+                events_scope=events_scope(settings.SERVICE_NAME),
+                catalogue=spec.event_catalogue,
+            ),
+            prefix="/v1",
+            dependencies=[Depends(get_principal)],
         )
+        if spec.event_catalogue is not None and spec.platform.webhook_subscription is not None:
+            app.include_router(
+                webhooks_router(webhook_setup(spec.platform, spec.event_catalogue, settings)),
+                prefix="/v1",
+                dependencies=[Depends(get_principal)],
+            )
     publish_roles(app)
+    install_deprecation_headers(app)
+    publish_links(app)
     return app
 
 

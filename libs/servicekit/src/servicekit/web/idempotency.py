@@ -39,6 +39,14 @@ IdempotencyKeyOptional = Annotated[str | None, Depends(idempotency_key(required=
 class IdempotentRoute(APIRoute):
     """POSTs carrying an Idempotency-Key run once per key and caller; repeats get the first answer."""
 
+    def seal_answer(self, request: Request, body: str) -> str:
+        """What is kept of a 2xx answer for replays; a subclass encrypts answers that carry a secret."""
+        return body
+
+    def unseal_answer(self, request: Request, stored: str) -> str:
+        """The answer to replay, from what `seal_answer` kept."""
+        return stored
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
 
@@ -68,7 +76,8 @@ class IdempotentRoute(APIRoute):
             if claim.outcome is ClaimOutcome.REPLAY:
                 headers = dict(claim.headers or {})
                 headers[REPLAYED_HEADER] = "true"
-                return Response(content=claim.body or "", status_code=claim.status or 200, headers=headers)
+                content = self.unseal_answer(request, claim.body) if claim.body else ""
+                return Response(content=content, status_code=claim.status or 200, headers=headers)
             try:
                 response = await original(request)
             except BaseException:
@@ -82,7 +91,7 @@ class IdempotentRoute(APIRoute):
                     claim.record_id,
                     status=response.status_code,
                     headers=headers,
-                    body=bytes(response.body).decode(),
+                    body=self.seal_answer(request, bytes(response.body).decode()),
                 )
             else:
                 await store.release(claim.record_id)

@@ -55,6 +55,10 @@ class RequestContextMiddleware:
                 status = message["status"]
                 message.setdefault("headers", [])
                 message["headers"].append((REQUEST_ID_HEADER.encode(), request_id.encode()))
+                # Set by the auth dependency for a client with a quota (servicekit.quota).
+                quota = (scope.get("state") or {}).get("quota")
+                if quota is not None:
+                    message["headers"] += [(k.encode(), v.encode()) for k, v in quota.headers().items()]
             await send(message)
 
         try:

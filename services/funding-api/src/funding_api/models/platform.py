@@ -1,13 +1,15 @@
-"""funding-api's platform tables: audit trail, event outbox, idempotency keys, jobs."""
+"""funding-api's platform tables: audit trail, event outbox, idempotency keys, jobs, webhooks."""
 
 from funding_api.models.base import FundingBase
 from servicekit.db.platform import (
     AuditRecordMixin,
+    ClientQuotaWindowMixin,
     IdempotencyRecordMixin,
     JobMixin,
     OutboxEventMixin,
     PlatformModels,
 )
+from servicekit.db.webhooks import WebhookDeliveryMixin, WebhookSubscriptionMixin
 
 
 class AuditRecord(AuditRecordMixin, FundingBase):
@@ -26,4 +28,24 @@ class Job(JobMixin, FundingBase):
     __tablename__ = "job"
 
 
-PLATFORM = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)
+class ClientQuotaWindow(ClientQuotaWindowMixin, FundingBase):
+    __tablename__ = "client_quota_window"
+
+
+class WebhookSubscription(WebhookSubscriptionMixin, FundingBase):
+    __tablename__ = "webhook_subscription"
+
+
+class WebhookDelivery(WebhookDeliveryMixin, FundingBase):
+    __tablename__ = "webhook_delivery"
+
+
+PLATFORM = PlatformModels(
+    audit=AuditRecord,
+    outbox=OutboxEvent,
+    idempotency=IdempotencyRecord,
+    job=Job,
+    quota=ClientQuotaWindow,
+    webhook_subscription=WebhookSubscription,
+    webhook_delivery=WebhookDelivery,
+)

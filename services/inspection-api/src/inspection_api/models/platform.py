@@ -1,13 +1,15 @@
-"""inspection-api's platform tables: audit trail, event outbox, idempotency keys, jobs."""
+"""inspection-api's platform tables: audit trail, event outbox, idempotency keys, jobs, webhooks."""
 
 from inspection_api.models.base import InspectionBase
 from servicekit.db.platform import (
     AuditRecordMixin,
+    ClientQuotaWindowMixin,
     IdempotencyRecordMixin,
     JobMixin,
     OutboxEventMixin,
     PlatformModels,
 )
+from servicekit.db.webhooks import WebhookDeliveryMixin, WebhookSubscriptionMixin
 
 
 class AuditRecord(AuditRecordMixin, InspectionBase):
@@ -26,4 +28,24 @@ class Job(JobMixin, InspectionBase):
     __tablename__ = "job"
 
 
-PLATFORM = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)
+class ClientQuotaWindow(ClientQuotaWindowMixin, InspectionBase):
+    __tablename__ = "client_quota_window"
+
+
+class WebhookSubscription(WebhookSubscriptionMixin, InspectionBase):
+    __tablename__ = "webhook_subscription"
+
+
+class WebhookDelivery(WebhookDeliveryMixin, InspectionBase):
+    __tablename__ = "webhook_delivery"
+
+
+PLATFORM = PlatformModels(
+    audit=AuditRecord,
+    outbox=OutboxEvent,
+    idempotency=IdempotencyRecord,
+    job=Job,
+    quota=ClientQuotaWindow,
+    webhook_subscription=WebhookSubscription,
+    webhook_delivery=WebhookDelivery,
+)

@@ -1,13 +1,15 @@
-"""registry-api's platform tables: audit trail, event outbox, idempotency keys, jobs."""
+"""registry-api's platform tables: audit trail, event outbox, idempotency keys, jobs, webhooks."""
 
 from registry_api.models.base import RegistryBase
 from servicekit.db.platform import (
     AuditRecordMixin,
+    ClientQuotaWindowMixin,
     IdempotencyRecordMixin,
     JobMixin,
     OutboxEventMixin,
     PlatformModels,
 )
+from servicekit.db.webhooks import WebhookDeliveryMixin, WebhookSubscriptionMixin
 
 
 class AuditRecord(AuditRecordMixin, RegistryBase):
@@ -26,4 +28,24 @@ class Job(JobMixin, RegistryBase):
     __tablename__ = "job"
 
 
-PLATFORM = PlatformModels(audit=AuditRecord, outbox=OutboxEvent, idempotency=IdempotencyRecord, job=Job)
+class ClientQuotaWindow(ClientQuotaWindowMixin, RegistryBase):
+    __tablename__ = "client_quota_window"
+
+
+class WebhookSubscription(WebhookSubscriptionMixin, RegistryBase):
+    __tablename__ = "webhook_subscription"
+
+
+class WebhookDelivery(WebhookDeliveryMixin, RegistryBase):
+    __tablename__ = "webhook_delivery"
+
+
+PLATFORM = PlatformModels(
+    audit=AuditRecord,
+    outbox=OutboxEvent,
+    idempotency=IdempotencyRecord,
+    job=Job,
+    quota=ClientQuotaWindow,
+    webhook_subscription=WebhookSubscription,
+    webhook_delivery=WebhookDelivery,
+)
