@@ -107,8 +107,14 @@ function citizenId(birthYear: number, female: boolean, yearDigits = birthYear % 
 }
 
 async function chooseIn(page: Page, scope: Locator | Page, label: string, option: string): Promise<void> {
+  // The previous select's list may still be closing (an animation): wait until none shows, so that the
+  // option clicked below is in the list this label opens, not in the one that is going away.
+  await expect(page.locator(".ant-select-dropdown:visible")).toHaveCount(0);
   await scope.getByLabel(label, { exact: true }).click();
-  await page.locator(".ant-select-dropdown:visible").getByTitle(option, { exact: true }).first().click();
+  const list = page.locator(".ant-select-dropdown:visible");
+  await expect(list).toHaveCount(1);
+  await list.getByTitle(option, { exact: true }).first().click();
+  await expect(list).toHaveCount(0);
 }
 
 /** This year's review must be open today: the province opens it for the whole year when it is not. */
