@@ -114,7 +114,16 @@ async function chooseIn(page: Page, scope: Locator | Page, label: string, option
   const list = page.locator(".ant-select-dropdown:visible");
   await expect(list).toHaveCount(1);
   await list.getByTitle(option, { exact: true }).first().click();
+  // A list sometimes stays open after the pick (the click landing as it finishes opening): close it.
+  try {
+    await expect(list).toHaveCount(0, { timeout: 2_000 });
+  } catch {
+    await page.keyboard.press("Escape");
+  }
   await expect(list).toHaveCount(0);
+  await expect(
+    scope.getByLabel(label, { exact: true }).locator("xpath=ancestor::*[contains(@class,'ant-select')][1]"),
+  ).toContainText(option);
 }
 
 /** This year's review must be open today: the province opens it for the whole year when it is not. */
