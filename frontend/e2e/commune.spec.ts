@@ -107,23 +107,25 @@ function citizenId(birthYear: number, female: boolean, yearDigits = birthYear % 
 }
 
 async function chooseIn(page: Page, scope: Locator | Page, label: string, option: string): Promise<void> {
-  // The previous select's list may still be closing (an animation): wait until none shows, so that the
-  // option clicked below is in the list this label opens, not in the one that is going away.
-  await expect(page.locator(".ant-select-dropdown:visible")).toHaveCount(0);
-  await scope.getByLabel(label, { exact: true }).click();
+  const select = scope.getByLabel(label, { exact: true });
+  const shown = select.locator("xpath=ancestor::*[contains(@class,'ant-select')][1]");
   const list = page.locator(".ant-select-dropdown:visible");
-  await expect(list).toHaveCount(1);
-  await list.getByTitle(option, { exact: true }).first().click();
-  // A list sometimes stays open after the pick (the click landing as it finishes opening): close it.
-  try {
-    await expect(list).toHaveCount(0, { timeout: 2_000 });
-  } catch {
-    await page.keyboard.press("Escape");
+  // A click on an option as its list is still opening (or on the previous select's list, still
+  // closing) is sometimes lost in headless Chromium: pick again until the select shows the option.
+  for (let attempt = 1; ; attempt++) {
+    await expect(list).toHaveCount(0);
+    await select.click();
+    await expect(list).toHaveCount(1);
+    await list.getByTitle(option, { exact: true }).first().click();
+    try {
+      await expect(shown).toContainText(option, { timeout: 2_000 });
+      await expect(list).toHaveCount(0, { timeout: 2_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press("Escape");
+    }
   }
-  await expect(list).toHaveCount(0);
-  await expect(
-    scope.getByLabel(label, { exact: true }).locator("xpath=ancestor::*[contains(@class,'ant-select')][1]"),
-  ).toContainText(option);
 }
 
 /** This year's review must be open today: the province opens it for the whole year when it is not. */
