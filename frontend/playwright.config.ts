@@ -19,6 +19,9 @@ export default defineConfig({
     locale: "vi-VN",
     timezoneId: "Asia/Ho_Chi_Minh",
     viewport: { width: 1366, height: 820 },
+    // The SPA honours the system's reduced-motion setting (no opening/closing animations): a list
+    // is usable the moment it shows, so a pick never lands on one still animating.
+    reducedMotion: "reduce",
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
     launchOptions: {

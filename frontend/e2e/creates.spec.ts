@@ -1,16 +1,5 @@
-import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { clickMenu, screenshot, settled, signIn } from "./helpers";
-
-/** Pick an option of an antd Select inside a dialog (the page's filters may share its label). */
-async function chooseIn(page: Page, scope: Locator, label: string, option: string): Promise<void> {
-  const open = page.locator(".ant-select-dropdown:visible");
-  await expect(open).toHaveCount(0);
-  await scope.getByLabel(label, { exact: true }).click();
-  await expect(open).toHaveCount(1);
-  await open.locator(".ant-select-item-option", { hasText: option }).first().click();
-  await expect(open).toHaveCount(0);
-}
+import { choose, clickMenu, screenshot, settled, signIn } from "./helpers";
 
 // The create forms added to the officers' screens: the province records a commercial project and its
 // 20% land-reserve obligation, opens a review and sees the field-sync conflicts; finance records a
@@ -34,7 +23,7 @@ test("a province officer records a commercial project, its land-reserve obligati
   await page.goto("/land-reserve-obligations");
   await page.getByRole("button", { name: "Thêm nghĩa vụ quỹ đất" }).click();
   const obligation = page.getByRole("dialog");
-  await chooseIn(page, obligation, "Dự án thương mại", name);
+  await choose(page, "Dự án thương mại", name, obligation);
   await obligation.getByLabel("Ngày quyết định").fill("2026-05-04");
   await obligation.getByLabel("Số quyết định").fill("E2E/QĐ-UBND");
   await obligation.getByRole("button", { name: "Thêm nghĩa vụ quỹ đất" }).click();
@@ -60,7 +49,7 @@ test("a finance officer records a housing-fund movement, reverses it, and record
   const doc = `E2E-${Date.now()}/QĐ`;
   await page.getByRole("button", { name: "Ghi nhận thu, chi" }).click();
   const dialog = page.getByRole("dialog");
-  await chooseIn(page, dialog, "Khoản mục", "Tài trợ, ủng hộ");
+  await choose(page, "Khoản mục", "Tài trợ, ủng hộ", dialog);
   await dialog.getByLabel("Số tiền (đồng)").fill("1000000000");
   await dialog.getByLabel("Số chứng từ, quyết định").fill(doc);
   await dialog.getByRole("button", { name: "Ghi nhận thu, chi" }).click();
@@ -86,9 +75,9 @@ test("a finance officer records a housing-fund movement, reverses it, and record
 
   await page.getByRole("button", { name: "Thêm cam kết" }).click();
   const pledge = page.getByRole("dialog");
-  await chooseIn(page, pledge, "Loại", "Cam kết tài trợ");
-  await chooseIn(page, pledge, "Nhà tài trợ", giver);
-  await chooseIn(page, pledge, "Nguồn vốn", "Ngân sách tỉnh");
+  await choose(page, "Loại", "Cam kết tài trợ", pledge);
+  await choose(page, "Nhà tài trợ", giver, pledge);
+  await choose(page, "Nguồn vốn", /^Ngân sách tỉnh/, pledge);
   await pledge.getByLabel("Số tiền (đồng)").fill("2000000000");
   await pledge.getByLabel("Số quyết định").fill("E2E/QĐ-UBND");
   await pledge.getByLabel("Ngày quyết định").fill("2026-03-02");

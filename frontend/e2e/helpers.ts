@@ -93,8 +93,43 @@ export async function menuEntries(page: Page): Promise<string[]> {
   return [...names];
 }
 
-/** Pick an option of an antd Select (opened by its form label). */
-export async function choose(page: Page, label: string | RegExp, option: string | RegExp): Promise<void> {
-  await page.getByLabel(label, { exact: typeof label === "string" }).click();
-  await page.locator(".ant-select-dropdown:visible").getByTitle(option).first().click();
+/** Pick an option of an antd Select opened by its form label: the option whose title matches, or
+ * the first one when `option` is null. `scope` narrows the label to a dialog when the page's filters
+ * share it. The pick is checked (the select shows the option; a single select's list has closed) and
+ * made again when a click was lost, up to three times. A multiple select's list stays open for the
+ * caller to close. */
+export async function choose(
+  page: Page,
+  label: string | RegExp,
+  option: string | RegExp | null,
+  scope: Page | Locator = page,
+): Promise<void> {
+  const select = scope.getByLabel(label, { exact: typeof label === "string" });
+  const shown = select.locator(
+    "xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' ant-select ')][1]",
+  );
+  const list = page.locator(".ant-select-dropdown:visible");
+  const multiple = await shown.evaluate((element) => element.classList.contains("ant-select-multiple"));
+  for (let attempt = 1; ; attempt++) {
+    if (!multiple || (await list.count()) === 0) {
+      await expect(list).toHaveCount(0);
+      await select.click();
+      await expect(list).toHaveCount(1);
+    }
+    const target =
+      option === null
+        ? list.locator(".ant-select-item-option").first()
+        : list.getByTitle(option, { exact: true }).first();
+    await expect(target).toBeVisible();
+    const title = (await target.getAttribute("title")) ?? (await target.textContent()) ?? "";
+    await target.click();
+    try {
+      if (!multiple) await expect(list).toHaveCount(0, { timeout: 2_000 });
+      await expect(shown).toContainText(title.trim(), { timeout: 2_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      if (!multiple && (await list.count()) > 0) await select.press("Escape");
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { clickMenu, screenshot, settled, signIn } from "./helpers";
+import { choose, clickMenu, screenshot, settled, signIn } from "./helpers";
 
 /** What a person types without diacritics (the service folds names the same way). */
 function fold(name: string): string {
@@ -59,8 +59,7 @@ test("a province officer approves a proposed support case", async ({ page }) => 
   await signIn(page, "so.xaydung");
   await clickMenu(page, "Hỗ trợ nhà ở");
   await expect(page).toHaveURL(/\/support-cases$/);
-  await page.getByLabel("Trạng thái").click();
-  await page.locator(".ant-select-dropdown:visible").getByTitle("Đã đề xuất").click();
+  await choose(page, "Trạng thái", "Đã đề xuất");
   await expect(page).toHaveURL(/status=proposed/);
   const rows = page.locator(".ant-table-tbody tr.ant-table-row");
   await expect(rows.first()).toContainText("Đã đề xuất");

@@ -136,8 +136,7 @@ test("an inspector works a case in progress: finding, violation, site photo, con
   await page.getByLabel("Ghi chú").fill("Chủ hộ cho thuê lại căn hộ");
   await page.getByRole("button", { name: "Ghi kết quả" }).click();
   await expect(page.getByText("Chủ hộ cho thuê lại căn hộ")).toBeVisible();
-  await page.getByLabel("Hành vi vi phạm").click();
-  await page.locator(".ant-select-dropdown:visible .ant-select-item-option").first().click();
+  await choose(page, "Hành vi vi phạm", null);
   await page.getByLabel("Mô tả").fill("Cho thuê lại nhà ở xã hội trong thời hạn cấm");
   await page.getByRole("button", { name: "Ghi vi phạm" }).click();
   await expect(page.getByText("Cho thuê lại nhà ở xã hội trong thời hạn cấm")).toBeVisible();
@@ -164,8 +163,7 @@ test("an inspector works a case in progress: finding, violation, site photo, con
     .fill("Chủ hộ cho thuê lại căn hộ nhà ở xã hội, vi phạm điều kiện sử dụng");
   await modal.getByRole("button", { name: "Kết luận" }).click();
   await expect(page.getByTestId("inspection-case-status")).toHaveText("Đã kết luận");
-  await page.getByLabel("Vi phạm", { exact: true }).click();
-  await page.locator(".ant-select-dropdown:visible .ant-select-item-option").first().click();
+  await choose(page, "Vi phạm", null);
   const range = (await page.getByText(/Khung phạt:/).textContent()) ?? "";
   const min = (range.match(/Khung phạt: ([\d.]+)/)?.[1] ?? "0").replace(/\./g, "");
   await page.getByLabel("Số quyết định").fill(`E2E-${Date.now()}/QĐ-XPVPHC`);

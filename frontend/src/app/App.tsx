@@ -7,14 +7,17 @@ import type { i18n as I18n } from "i18next";
 import type { ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { currentLanguage } from "@/i18n";
+import { usePrefersReducedMotion } from "@/lib/motion";
 import { type AppServices, ServicesProvider } from "./services";
 
-/** antd's texts (pickers, tables, modals) follow the chosen language. */
+/** antd's texts (pickers, tables, modals) follow the chosen language; its animations follow the
+ * system's reduced-motion setting. */
 function LocalizedAntd({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
   const locale = currentLanguage(i18n) === "en" ? enUS : viVN;
+  const motion = !usePrefersReducedMotion();
   return (
-    <ConfigProvider locale={locale} theme={{ token: { colorPrimary: "#1677ff", borderRadius: 6 } }}>
+    <ConfigProvider locale={locale} theme={{ token: { colorPrimary: "#1677ff", borderRadius: 6, motion } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );
