@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, text, tuple_
@@ -109,6 +109,12 @@ class MutationRepository(RepositoryBase[SyncMutation]):
     async def by_client_id(self, client_id: uuid.UUID) -> SyncMutation | None:
         stmt = select(SyncMutation).where(SyncMutation.client_id == client_id)
         return (await self.session.scalars(stmt)).one_or_none()
+
+    async def by_client_ids(self, client_ids: Collection[uuid.UUID]) -> list[SyncMutation]:
+        if not client_ids:
+            return []
+        stmt = select(SyncMutation).where(SyncMutation.client_id.in_(list(client_ids)))
+        return list((await self.session.scalars(stmt)).all())
 
     async def save(self, row: SyncMutation) -> SyncMutation:
         self.session.add(row)

@@ -3,8 +3,11 @@ by their client UUIDs, and keep conflicts for a person instead of overwriting an
 
 Mutations apply through the inspection-case service, so they obey the same rules as the online API
 (the case in the caller's area, assigned to them, in progress; a closed case is read-only), and are
-audited and emit the same events. Each mutation runs in its own savepoint: one rejected item never
-undoes another.
+audited and emit the same events. A rejected mutation never undoes another: mutations run in groups,
+a savepoint per group, and a group in which one is rejected is rolled back and run again with a
+savepoint per mutation, so the outcome is that of one savepoint per mutation. What each mutation of a
+batch would look up again (its case, locked; the checklist version; the client UUIDs already recorded)
+is read once per batch; the checks still run per mutation.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,7 +55,7 @@ from inspection_api.field_sync.schemas import (
 from inspection_api.inspection_case import states
 from inspection_api.inspection_case.errors import CaseNotAssignedToYou, CaseNotInProgress
 from inspection_api.inspection_case.schemas import CaseConclude, CaseStart, FindingCreate, FindingUpdate
-from inspection_api.inspection_case.service import inspection_case_service
+from inspection_api.inspection_case.service import CaseLookups, inspection_case_service
 from inspection_api.models.field_sync import (
     ConflictResolution,
     ConflictStatus,
@@ -71,6 +75,11 @@ from servicekit.pagination import PageParams, decode_cursor, encode_cursor
 from servicekit.principal import Principal, Role
 
 CURSOR_KEYS = ["sync_change.tx_id", "sync_change.seq"]
+# Mutations are applied in groups, a savepoint per group, while none is rejected (a savepoint costs two
+# round trips: SQLAlchemy names each one anew, so asyncpg prepares each). A group with a rejection is
+# rolled back and applied again one mutation per savepoint; the next groups are smaller.
+GROUP_FIRST = 8
+GROUP_MAX = 64
 # Never sent to devices: where the server keeps the bytes.
 HIDDEN_COLUMNS = frozenset({"storage_key"})
 
@@ -105,6 +114,41 @@ def _data_error(exc: ValidationError) -> InvalidMutationData:
             for e in exc.errors()
         ],
     )
+
+
+@dataclass(frozen=True)
+class KnownMutation:
+    """A recorded mutation as the batch needs it (a plain copy: a savepoint rolled back later cannot
+    expire it)."""
+
+    subject: str
+    action: str
+    payload_sha256: str
+    outcome: str
+    entity_id: uuid.UUID | None
+    entity_version: int | None
+    conflict_id: uuid.UUID | None
+
+    @classmethod
+    def of(cls, row: SyncMutation) -> KnownMutation:
+        return cls(
+            subject=row.subject,
+            action=row.action,
+            payload_sha256=row.payload_sha256,
+            outcome=row.outcome,
+            entity_id=row.entity_id,
+            entity_version=row.entity_version,
+            conflict_id=row.conflict_id,
+        )
+
+
+@dataclass
+class BatchState:
+    """Read once per batch: the recorded mutations by client UUID (the batch's own and those it
+    refers to, kept up to date as the batch records more), and the batch's cases, locked."""
+
+    known: dict[uuid.UUID, KnownMutation]
+    lookups: CaseLookups
 
 
 class FieldSyncService:
@@ -170,21 +214,85 @@ class FieldSyncService:
 
     async def push(self, session: AsyncSession, caller: Principal, batch: Batch) -> BatchResult:
         """Apply each mutation once, in order; the answer says, per item, what happened."""
-        results = [await self._one(session, caller, batch.device_id, m) for m in batch.mutations]
+        state = await self._batch_state(session, caller, batch)
+        results: list[MutationResult] = []
+        size = GROUP_FIRST
+        start = 0
+        while start < len(batch.mutations):
+            group = batch.mutations[start : start + size]
+            start += len(group)
+            applied = await self._group(session, caller, batch.device_id, group, state) if size > 1 else None
+            if applied is None:
+                applied = [await self._one(session, caller, batch.device_id, m, state) for m in group]
+                size = max(1, size // 2)
+            else:
+                size = min(GROUP_MAX, size * 2)
+            results.extend(applied)
         return BatchResult(results=results)
 
-    async def _one(
-        self, session: AsyncSession, caller: Principal, device_id: str, mutation: Mutation
-    ) -> MutationResult:
-        digest = payload_hash(mutation)
-        mutations = MutationRepository(session)
-        seen = await mutations.by_client_id(mutation.client_id)
-        if seen is not None:
-            return self._duplicate_or_reused(caller, mutation, seen, digest)
+    async def _group(
+        self,
+        session: AsyncSession,
+        caller: Principal,
+        device_id: str,
+        group: list[Mutation],
+        state: BatchState,
+    ) -> list[MutationResult] | None:
+        """The group's results, or None (and nothing of it kept) if any of its mutations is rejected."""
+        known = dict(state.known)
         try:
             async with session.begin_nested():
-                return await self._apply(session, caller, device_id, mutation, digest)
+                return [await self._unguarded(session, caller, device_id, m, state) for m in group]
+        except (AppError, IntegrityError):
+            state.known = known
+            return None
+
+    @staticmethod
+    async def _batch_state(session: AsyncSession, caller: Principal, batch: Batch) -> BatchState:
+        mutations = MutationRepository(session)
+        client_ids = {m.client_id for m in batch.mutations}
+        client_ids |= {m.finding_client_id for m in batch.mutations if m.finding_client_id is not None}
+        client_ids |= {m.base_client_id for m in batch.mutations if m.base_client_id is not None}
+        known = {row.client_id: KnownMutation.of(row) for row in await mutations.by_client_ids(client_ids)}
+        new_cases = {m.case_id for m in batch.mutations if m.client_id not in known}
+        # Outside any savepoint, so the locks hold to the end of the transaction whatever is rolled back.
+        lookups = await inspection_case_service.lock_cases(session, caller, new_cases)
+        if new_cases:
+            # The same batch sent twice at once: the other request may have committed while this one
+            # waited for the case locks, and its mutations are duplicates now.
+            for row in await mutations.by_client_ids(client_ids - known.keys()):
+                known[row.client_id] = KnownMutation.of(row)
+        return BatchState(known=known, lookups=lookups)
+
+    async def _unguarded(
+        self, session: AsyncSession, caller: Principal, device_id: str, mutation: Mutation, state: BatchState
+    ) -> MutationResult:
+        """One mutation, in the caller's savepoint; a rejection raises."""
+        digest = payload_hash(mutation)
+        seen = state.known.get(mutation.client_id)
+        if seen is not None:
+            return self._duplicate_or_reused(caller, mutation, seen, digest)
+        record = SyncMutation(
+            client_id=mutation.client_id,
+            subject=caller.subject,
+            device_id=device_id,
+            action=mutation.action.value,
+            payload_sha256=digest,
+            entity_type=SyncEntity.FINDING.value,
+        )
+        result = await self._apply(session, caller, device_id, mutation, record, state)
+        state.known[mutation.client_id] = KnownMutation.of(record)
+        return result
+
+    async def _one(
+        self, session: AsyncSession, caller: Principal, device_id: str, mutation: Mutation, state: BatchState
+    ) -> MutationResult:
+        """One mutation in its own savepoint: a rejection is its answer."""
+        try:
+            async with session.begin_nested():
+                return await self._unguarded(session, caller, device_id, mutation, state)
         except AppError as exc:
+            state.known.pop(mutation.client_id, None)
             return MutationResult(
                 client_id=mutation.client_id,
                 outcome=MutationOutcome.REJECTED,
@@ -192,6 +300,7 @@ class FieldSyncService:
                 detail=exc.detail,
             )
         except IntegrityError:
+            state.known.pop(mutation.client_id, None)
             # The same client UUID in a batch running concurrently: that one recorded it first.
             return MutationResult(
                 client_id=mutation.client_id,
@@ -202,7 +311,7 @@ class FieldSyncService:
 
     @staticmethod
     def _duplicate_or_reused(
-        caller: Principal, mutation: Mutation, seen: SyncMutation, digest: str
+        caller: Principal, mutation: Mutation, seen: KnownMutation, digest: str
     ) -> MutationResult:
         if seen.subject != caller.subject or seen.payload_sha256 != digest:
             return MutationResult(
@@ -221,36 +330,36 @@ class FieldSyncService:
         )
 
     async def _apply(
-        self, session: AsyncSession, caller: Principal, device_id: str, mutation: Mutation, digest: str
+        self,
+        session: AsyncSession,
+        caller: Principal,
+        device_id: str,
+        mutation: Mutation,
+        record: SyncMutation,
+        state: BatchState,
     ) -> MutationResult:
-        record = SyncMutation(
-            client_id=mutation.client_id,
-            subject=caller.subject,
-            device_id=device_id,
-            action=mutation.action.value,
-            payload_sha256=digest,
-            entity_type=SyncEntity.FINDING.value,
-        )
         if mutation.action in CASE_ACTIONS:
             record.entity_type = SyncEntity.CASE.value
-            return await self._apply_case(session, caller, device_id, mutation, record)
+            return await self._apply_case(session, caller, device_id, mutation, record, state)
         if mutation.action is MutationAction.FINDING_CREATE:
             try:
                 create = FindingCreate.model_validate(mutation.data)
             except ValidationError as exc:
                 raise _data_error(exc) from exc
-            finding = await inspection_case_service.record_finding(session, caller, mutation.case_id, create)
+            finding = await inspection_case_service.record_finding(
+                session, caller, mutation.case_id, create, lookups=state.lookups
+            )
             await self._attach_photos(session, finding, mutation.photo_sha256)
             return await self._applied(session, mutation, record, finding)
 
-        finding_id = await self._target(session, caller, mutation)
+        finding_id = self._target(caller, mutation, state)
         if mutation.base_version is None:
             raise BaseVersionRequired("Say which version of the finding the change was made on.")
         try:
             update = FindingUpdate.model_validate(mutation.data)
         except ValidationError as exc:
             raise _data_error(exc) from exc
-        case = await inspection_case_service.get(session, caller, mutation.case_id)
+        case = await inspection_case_service.get(session, caller, mutation.case_id, lookups=state.lookups)
         if case.assigned_inspector != caller.subject:
             raise CaseNotAssignedToYou("This case is not assigned to you.")
         if case.status != CaseStatus.IN_PROGRESS:
@@ -261,7 +370,7 @@ class FieldSyncService:
         if current.version != mutation.base_version:
             return await self._conflict(session, caller, device_id, mutation, record, current)
         finding = await inspection_case_service.update_finding(
-            session, caller, case.id, finding_id, mutation.base_version, update
+            session, caller, case.id, finding_id, mutation.base_version, update, lookups=state.lookups
         )
         await self._attach_photos(session, finding, mutation.photo_sha256)
         return await self._applied(session, mutation, record, finding)
@@ -273,13 +382,14 @@ class FieldSyncService:
         device_id: str,
         mutation: Mutation,
         record: SyncMutation,
+        state: BatchState,
     ) -> MutationResult:
         """case.start / case.conclude: the same step as online, on the case version it was made on.
         In the caller's area (else `inspection_case_not_found`), assigned to them, not closed; then a
         case that moved on since the base version is a conflict (nothing changes); otherwise the case
         service takes the step, with its transition rules, audit and events."""
         step = _case_step(mutation)
-        base = await self._case_base(session, caller, mutation)
+        base = self._case_base(caller, mutation, state)
         case = await inspection_case_service.get(session, caller, mutation.case_id, for_update=True)
         if case.assigned_inspector != caller.subject:
             raise CaseNotAssignedToYou("This case is not assigned to you.")
@@ -302,11 +412,11 @@ class FieldSyncService:
         )
 
     @staticmethod
-    async def _case_base(session: AsyncSession, caller: Principal, mutation: Mutation) -> int:
+    def _case_base(caller: Principal, mutation: Mutation, state: BatchState) -> int:
         """The case version the step was made on: `base_version`, or the version an applied case step
         of this caller (`base_client_id`, e.g. the case.start made offline before) left the case at."""
         if mutation.base_client_id is not None:
-            earlier = await MutationRepository(session).by_client_id(mutation.base_client_id)
+            earlier = state.known.get(mutation.base_client_id)
             if (
                 earlier is None
                 or earlier.subject != caller.subject
@@ -366,11 +476,12 @@ class FieldSyncService:
             detail=f"The case is {case.status} at version {case.version}; the step was made on {base}.",
         )
 
-    async def _target(self, session: AsyncSession, caller: Principal, mutation: Mutation) -> uuid.UUID:
+    @staticmethod
+    def _target(caller: Principal, mutation: Mutation, state: BatchState) -> uuid.UUID:
         if mutation.finding_id is not None:
             return mutation.finding_id
         if mutation.finding_client_id is not None:
-            created = await MutationRepository(session).by_client_id(mutation.finding_client_id)
+            created = state.known.get(mutation.finding_client_id)
             if (
                 created is not None
                 and created.subject == caller.subject

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspection_api.checklist.repository import VersionRepository
@@ -175,17 +176,56 @@ class Stored:
     created: bool
 
 
+@dataclass
+class CaseLookups:
+    """What many writes in one transaction (a sync batch) reuse instead of selecting it again.
+
+    `locked_cases`: cases selected FOR UPDATE outside any savepoint, so their locks hold until the
+    transaction ends; every check a write makes still runs on them, per write. A case whose state a
+    rolled-back savepoint expired is selected again. `checklist_keys`: the item keys of checklist
+    versions, which are frozen from a case's first use of them."""
+
+    locked_cases: dict[uuid.UUID, InspectionCase] = field(default_factory=dict)
+    checklist_keys: dict[uuid.UUID, frozenset[str]] = field(default_factory=dict)
+
+    def case(self, case_id: uuid.UUID) -> InspectionCase | None:
+        case = self.locked_cases.get(case_id)
+        if case is None:
+            return None
+        state = sa_inspect(case)
+        return case if state.persistent and not state.expired_attributes else None
+
+
 class InspectionCaseService:
     # ------------------------------------------------------------------------------ lookups, guards
 
     async def get(
-        self, session: AsyncSession, caller: Principal, case_id: uuid.UUID, *, for_update: bool = False
+        self,
+        session: AsyncSession,
+        caller: Principal,
+        case_id: uuid.UUID,
+        *,
+        for_update: bool = False,
+        lookups: CaseLookups | None = None,
     ) -> InspectionCase:
         """One case in the caller's area; outside it, a case is as missing as one that does not exist."""
+        if lookups is not None and (locked := lookups.case(case_id)) is not None:
+            return locked
         case = await CaseRepository(session).get_in_area(case_id, caller.area, for_update=for_update)
         if case is None:
             raise CaseNotFound(f"No inspection case {case_id} in your area.")
         return case
+
+    async def lock_cases(
+        self, session: AsyncSession, caller: Principal, case_ids: set[uuid.UUID]
+    ) -> CaseLookups:
+        """Lock the cases of a batch of writes at once (those in the caller's area; the others stay
+        missing for each write to report)."""
+        lookups = CaseLookups()
+        if case_ids:
+            for case in await CaseRepository(session).lock_in_area(case_ids, caller.area):
+                lookups.locked_cases[case.id] = case
+        return lookups
 
     async def _writable(
         self,
@@ -196,12 +236,13 @@ class InspectionCaseService:
         assignee_only: bool,
         action: str | None,
         expected_version: int | None = None,
+        lookups: CaseLookups | None = None,
     ) -> InspectionCase:
         """The case, locked, after the checks every write makes, in this order: in the area (404), the
         ETag (412), not closed (409 `case_closed`), the step allowed from its state (409), the caller's
         assignment (403). The ETag comes before the state so that of two racers with one ETag the loser
         learns it acted on an old version (412), not that the step it saw offered is gone."""
-        case = await self.get(session, caller, case_id, for_update=True)
+        case = await self.get(session, caller, case_id, for_update=True, lookups=lookups)
         if expected_version is not None:
             check_version(case.version, expected_version)
         states.ensure_open(case.status)
@@ -214,10 +255,28 @@ class InspectionCaseService:
         return case
 
     async def _in_progress(
-        self, session: AsyncSession, caller: Principal, case_id: uuid.UUID
+        self,
+        session: AsyncSession,
+        caller: Principal,
+        case_id: uuid.UUID,
+        lookups: CaseLookups | None = None,
     ) -> InspectionCase:
         """A case the caller works on now: in progress and assigned to them."""
-        return await self._writable(session, caller, case_id, assignee_only=True, action=None)
+        return await self._writable(
+            session, caller, case_id, assignee_only=True, action=None, lookups=lookups
+        )
+
+    @staticmethod
+    async def _checklist_keys(
+        session: AsyncSession, version_id: uuid.UUID, lookups: CaseLookups | None
+    ) -> frozenset[str]:
+        if lookups is not None and version_id in lookups.checklist_keys:
+            return lookups.checklist_keys[version_id]
+        version = await checklist_service.get_version(session, version_id)
+        keys = frozenset(str(i["key"]) for i in version.items)
+        if lookups is not None:
+            lookups.checklist_keys[version_id] = keys
+        return keys
 
     async def _finding_of(
         self, session: AsyncSession, case: InspectionCase, finding_id: uuid.UUID | None
@@ -590,14 +649,19 @@ class InspectionCaseService:
     # -------------------------------------------------------------------------- findings, evidence
 
     async def record_finding(
-        self, session: AsyncSession, caller: Principal, case_id: uuid.UUID, data: FindingCreate
+        self,
+        session: AsyncSession,
+        caller: Principal,
+        case_id: uuid.UUID,
+        data: FindingCreate,
+        *,
+        lookups: CaseLookups | None = None,
     ) -> InspectionFinding:
-        case = await self._in_progress(session, caller, case_id)
+        case = await self._in_progress(session, caller, case_id, lookups)
         if data.checklist_item_key is not None:
-            keys: set[str] = set()
+            keys: frozenset[str] = frozenset()
             if case.checklist_version_id is not None:
-                version = await checklist_service.get_version(session, case.checklist_version_id)
-                keys = {str(i["key"]) for i in version.items}
+                keys = await self._checklist_keys(session, case.checklist_version_id, lookups)
             if data.checklist_item_key not in keys:
                 raise ChecklistItemUnknown(
                     "The item is not on the checklist the case uses.",
@@ -633,8 +697,10 @@ class InspectionCaseService:
         finding_id: uuid.UUID,
         expected_version: int,
         data: FindingUpdate,
+        *,
+        lookups: CaseLookups | None = None,
     ) -> InspectionFinding:
-        case = await self._in_progress(session, caller, case_id)
+        case = await self._in_progress(session, caller, case_id, lookups)
         finding = await FindingRepository(session).get_of_case(case.id, finding_id)
         if finding is None:
             raise FindingNotFound(f"No finding {finding_id} in case {case_id}.")
