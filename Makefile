@@ -102,6 +102,14 @@ bench: ## Benchmarks at province scale (1M households; bench/README.md): tables 
 bench-smoke: ## The benchmark harness end to end on a tiny province (asserts nothing about speed)
 	$(RUN) python -m bench.run --smoke
 
+.PHONY: test-python-and-bench-smoke
+test-python-and-bench-smoke: ## test-python, with bench-smoke beside it on the other core (its own PostgreSQL); its log after
+	@log=$$(mktemp); \
+	( $(MAKE) --no-print-directory bench-smoke >"$$log" 2>&1; echo $$? >"$$log.rc" ) & \
+	smoke=$$!; status=0; $(MAKE) --no-print-directory test-python || status=$$?; wait $$smoke; \
+	echo "== bench-smoke (ran beside the Python tests)"; cat "$$log"; rc=$$(cat "$$log.rc"); \
+	rm -f "$$log" "$$log.rc"; test "$$status" -eq 0 && test "$$rc" -eq 0
+
 .PHONY: test
-test: install lint typecheck openapi-check test-python bench-smoke test-frontend ## Everything CI runs
+test: install lint typecheck openapi-check test-python-and-bench-smoke test-frontend ## Everything CI runs
 	@echo "make test: all checks passed"

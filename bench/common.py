@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import platform
@@ -20,7 +21,6 @@ from devstack.postgres import EmbeddedPostgres
 
 ROOT = repo_root()
 RESULTS = ROOT / "bench" / "results"
-REGISTRY_INI = ROOT / "services" / "registry-api" / "alembic.ini"
 BENCH_PG_PORT = int(os.environ.get("NOXH_BENCH_PG_PORT", "55436"))
 # Development keys (placeholders production refuses); the generator and the service share them.
 PII_ENCRYPTION_KEY = "dev-only-bench-encryption-key"
@@ -106,35 +106,95 @@ async def database_exists(admin_url: str, name: str) -> bool:
         await conn.close()
 
 
+BENCH_ISSUER = "http://issuer.bench"
+
+
+def service_env(service: str, url: str, **extra: str) -> dict[str, str]:
+    """The settings `service` ("registry-api", "funding-api", "inspection-api") reads, for this
+    database: the development PII keys the generator shares, the bench issuer, quiet logs."""
+    prefix = service.split("-", 1)[0].upper() + "_"
+    values = {
+        "DATABASE_URL": with_database(url, url.rsplit("/", 1)[1], "postgresql+asyncpg"),
+        "OIDC_ISSUER": BENCH_ISSUER,
+        "PII_ENCRYPTION_KEY": PII_ENCRYPTION_KEY,
+        "PII_BLIND_INDEX_KEY": PII_BLIND_INDEX_KEY,
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    return {prefix + key: value for key, value in values.items()}
+
+
 def registry_env(url: str) -> dict[str, str]:
     """The environment registry-api reads (its settings), for this database."""
-    return {
-        "REGISTRY_DATABASE_URL": with_database(url, url.rsplit("/", 1)[1], "postgresql+asyncpg"),
-        "REGISTRY_OIDC_ISSUER": "http://issuer.bench",
-        "REGISTRY_PII_ENCRYPTION_KEY": PII_ENCRYPTION_KEY,
-        "REGISTRY_PII_BLIND_INDEX_KEY": PII_BLIND_INDEX_KEY,
-        "REGISTRY_LOG_LEVEL": "WARNING",
-    }
+    return service_env("registry-api", url)
 
 
-async def migrate_and_seed(url: str) -> None:
-    """Alembic to head, then registry-api's reference seed steps (units, standards, rates, rules)."""
-    env = {**os.environ, **registry_env(url)}
-    python = sys.executable
+def _service_fingerprint(service: str, seed_args: tuple[str, ...]) -> str:
+    """What a migrated and seeded database of `service` depends on: its migrations and its code (the
+    seed steps and the reference data live in the package), and how it was seeded."""
+    digest = hashlib.sha256(" ".join(seed_args).encode())
+    root = ROOT / "services" / service
+    for path in sorted(
+        [*root.glob("migrations/**/*.py"), *root.glob("src/**/*.py"), *root.glob("src/**/*.json")]
+    ):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+async def _migrate_and_seed_service(service: str, url: str, seed_args: tuple[str, ...]) -> None:
+    root = ROOT / "services" / service
+    env = {**os.environ, **service_env(service, url), "PYTHONPATH": str(ROOT)}
+    package = service.replace("-", "_")
     for args in (
-        [python, "-m", "alembic", "-c", str(REGISTRY_INI), "upgrade", "head"],
-        [python, "-m", "registry_api.seed", "--reference-only"],
+        [sys.executable, "-m", "alembic", "-c", str(root / "alembic.ini"), "upgrade", "head"],
+        [sys.executable, "-m", f"{package}.seed", *seed_args],
     ):
         proc = await asyncio.create_subprocess_exec(
-            *args,
-            env=env,
-            cwd=REGISTRY_INI.parent,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
+            *args, env=env, cwd=root, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
         )
         output, _ = await proc.communicate()
         if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(args[1:4])} failed:\n{output.decode()[-3000:]}")
+            raise RuntimeError(f"{service}: {' '.join(args[1:4])} failed:\n{output.decode()[-3000:]}")
+
+
+async def migrated_database(
+    admin_url: str,
+    name: str,
+    service: str = "registry-api",
+    seed_args: tuple[str, ...] = ("--reference-only",),
+) -> str:
+    """(Re)create `name` as a database of `service` at its migration head with its seed steps run.
+
+    Migrating takes tens of seconds (Alembic and the seed in their own processes); cloning a template
+    takes one. So the first call builds `bench_template_<service>[_<seed>]` once, its comment holding
+    the fingerprint of what it was built from (the service's migrations and code), and every call
+    clones it (`CREATE DATABASE ... TEMPLATE`); a change to the service rebuilds the template."""
+    kind = "-".join(arg.lstrip("-") for arg in seed_args) or "full"
+    template = f"bench_template_{service.split('-', 1)[0]}_{kind.replace('-', '_')}"
+    fingerprint = _service_fingerprint(service, seed_args)
+    conn = await asyncpg.connect(admin_url)
+    try:
+        # One builder at a time per cluster (two benchmark processes may start together).
+        await conn.execute("SELECT pg_advisory_lock(hashtext($1))", template)
+        current = await conn.fetchval(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", template
+        )
+        if current != fingerprint:
+            url = await recreate_database(admin_url, template)
+            await _migrate_and_seed_service(service, url, seed_args)
+            await conn.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await conn.close()
+    return with_database(admin_url, name)
+
+
+async def migrate_and_seed(url: str) -> None:
+    """Alembic to head, then registry-api's reference seed steps (units, standards, rates, rules), in
+    the database at `url` itself (the province generator loads into it)."""
+    await _migrate_and_seed_service("registry-api", url, ("--reference-only",))
 
 
 # ------------------------------------------------------------------------------------- the machine

@@ -38,6 +38,43 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def server_process(
+    argv: list[str], env: dict[str, str], *, port: int, log: Path, cwd: Path = ROOT
+) -> Iterator[str]:
+    """Run a server process (`argv`, listening on `port`) until it answers `/healthz`; yields its base
+    URL, its pid in SERVER_PIDS. stdout (the JSON access log, part of the cost) goes nowhere; stderr
+    (uvicorn's warnings, tracebacks) to `log`. Stopped by SIGINT (graceful, like SIGTERM, and lets a
+    profiler write its stats), killed after 15 s."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=sink)
+        base = f"http://127.0.0.1:{port}"
+        name = " ".join(argv[1:4])
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if proc.poll() is not None:
+                    err = log.read_text(errors="replace")
+                    raise RuntimeError(f"{name} exited ({proc.returncode}): {err[-3000:]}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} did not start: {log.read_text(errors='replace')[-3000:]}")
+                time.sleep(0.2)
+            SERVER_PIDS[base] = proc.pid
+            yield base
+        finally:
+            SERVER_PIDS.pop(base, None)
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
 def app_process(
     kind: str,
     db_url: str,
@@ -61,44 +98,11 @@ def app_process(
         "BENCH_BEFORE_FIXES": "1" if before_fixes else "0",
         "PYTHONPATH": str(ROOT),
     }
-    # stdout (the JSON access log) goes nowhere; stderr (uvicorn's warnings, tracebacks) to a file.
     suffix = ("-auth" if raw_auth else "") + ("-before" if before_fixes else "")
     log = log or data_dir() / "bench-logs" / f"{kind}{suffix}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    sink = log.open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.serve", kind, "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=sink,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                err = log.read_text(errors="replace")
-                raise RuntimeError(f"bench.serve {kind} exited ({proc.returncode}): {err[-3000:]}")
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"bench.serve {kind} did not start")
-            time.sleep(0.2)
-        SERVER_PIDS[base] = proc.pid
+    argv = [sys.executable, "-m", "bench.serve", kind, "--port", str(port)]
+    with server_process(argv, env, port=port, log=log) as base:
         yield base
-    finally:
-        SERVER_PIDS.pop(base, None)
-        proc.send_signal(signal.SIGINT)  # graceful, like SIGTERM, and lets a profiler write its stats
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        sink.close()
 
 
 def rss_mb(pid: int) -> float:

@@ -41,9 +41,8 @@ from bench import names
 from bench.common import (
     PII_BLIND_INDEX_KEY,
     PII_ENCRYPTION_KEY,
-    migrate_and_seed,
+    migrated_database,
     out,
-    recreate_database,
     start_bench_server,
     with_database,
 )
@@ -697,9 +696,8 @@ async def generate(url: str, *, households: int, seed: int, support_cases: int |
 async def build_province(
     admin_url: str, database: str, *, households: int, seed: int
 ) -> tuple[str, LoadReport]:
-    """A fresh database: created, migrated, reference-seeded, then filled."""
-    url = await recreate_database(admin_url, database)
-    await migrate_and_seed(url)
+    """A fresh database: created, migrated, reference-seeded (cloned from the template), then filled."""
+    url = await migrated_database(admin_url, database)
     report = await generate(url, households=households, seed=seed)
     return url, report
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import asyncpg
 
-from bench import dashboards, pagination, search, stack
+from bench import dashboards, export, gateway, imports, loans, memory, pagination, search, stack, sync
 from bench.common import (
     RESULTS,
     bench_server,
@@ -34,13 +34,27 @@ from bench.common import (
     write_result,
 )
 from bench.province import build_province
+from bench.province_more import build_more, drop_more
 
-BENCHMARKS = ["stack", "pagination", "search", "dashboards"]
+BENCHMARKS = [
+    "stack",
+    "gateway",
+    "pagination",
+    "search",
+    "dashboards",
+    "imports",
+    "export",
+    "loans",
+    "sync",
+    "memory",
+]
 
 
 async def province_ready(admin_url: str, database: str, households: int, seed: int) -> bool:
-    if not await database_exists(admin_url, database):
-        return False
+    # The registry's province and the funding and inspection databases build_more adds beside it.
+    for name in (database, f"{database}_funding", f"{database}_inspection"):
+        if not await database_exists(admin_url, name):
+            return False
     conn = await asyncpg.connect(with_database(admin_url, database))
     try:
         meta = (
@@ -68,6 +82,9 @@ async def main_async(args: argparse.Namespace) -> int:  # noqa: PLR0915 (the run
         if args.smoke or not await province_ready(admin, database, args.households, args.seed):
             out(f"Building the synthetic province: {args.households:,} households (seed {args.seed}) ...")
             _, report = await build_province(admin, database, households=args.households, seed=args.seed)
+            out("  adding applications, loans and inspection cases ...")
+            more = await build_more(admin, database, households=args.households, seed=args.seed)
+            out(f"  {more}")
             conn = await asyncpg.connect(db_url)
             try:
                 await conn.execute("CREATE TABLE bench_meta (households int, seed int)")
@@ -77,6 +94,7 @@ async def main_async(args: argparse.Namespace) -> int:  # noqa: PLR0915 (the run
             out(f"  {report}")
             machine = await describe_machine(db_url)
             write_result(f"{args.prefix}province", {"machine": machine, "load": asdict(report)})
+            write_result(f"{args.prefix}province_more", {"machine": machine, "load": asdict(more)})
             total_rows = sum(report.rows.values())
             load_s = (
                 report.seconds_generate_and_copy
@@ -89,6 +107,13 @@ async def main_async(args: argparse.Namespace) -> int:  # noqa: PLR0915 (the run
                 f"({report.seconds_generate_and_copy:.0f} s generate + COPY, {report.seconds_indexes:.0f} s "
                 f"indexes and keys, {report.seconds_vacuum:.0f} s vacuum, {report.seconds_dashboards:.0f} s "
                 f"dashboard counts)"
+            )
+            more_s = more.seconds_generate_and_copy + more.seconds_indexes + more.seconds_vacuum
+            summary.append(
+                f"province, applications / loans / cases: {sum(more.rows.values()):,} rows in {more_s:.0f} s "
+                f"({more.rows.get('application', 0):,} applications, {more.rows.get('loan', 0):,} loans with "
+                f"{more.rows.get('loan_event', 0):,} events, {more.rows.get('inspection_case', 0):,} cases; "
+                f"+{more.seconds_migrate:.0f} s to create funding-api's and inspection-api's databases)"
             )
         else:
             out(f"Reusing {database} ({args.households:,} households, seed {args.seed})")
@@ -117,6 +142,9 @@ async def main_async(args: argparse.Namespace) -> int:  # noqa: PLR0915 (the run
     finally:
         if args.drop or args.smoke:
             await drop_database(admin, database)
+            await drop_more(admin, database)
+            for suffix in ("_memory_funding", "_memory_inspection"):
+                await drop_database(admin, f"{database}{suffix}")
         if server is not None:
             server.stop()
     out("\nSummary (ratios measured in this run, on this machine)")
@@ -126,7 +154,7 @@ async def main_async(args: argparse.Namespace) -> int:  # noqa: PLR0915 (the run
     return 1 if failures else 0
 
 
-async def run_one(
+async def run_one(  # noqa: PLR0912 (one branch per benchmark, each with its summary line)
     name: str, db_url: str, p: dict[str, dict[str, Any]], summary: list[str], prefix: str
 ) -> dict[str, Any]:
     """Run one benchmark; append its one-line summary."""
@@ -167,6 +195,66 @@ async def run_one(
             f"dashboards: worst p95 {worst_dash['p95_ms']} ms ({worst_dash['dashboard']}; goal <= 100 ms), "
             f"{worst_dash.get('ratio_p95_vs_reference')}x the p95 of reading one household in the same run"
         )
+    elif name == "imports":
+        result = await imports.run(db_url, **p["imports"])
+        summary.append(
+            f"imports: {result['files']['households']:,} households / {result['files']['persons']:,} persons "
+            f"in {result['files']['count']} commune files through the import job "
+            f"{result['job_persons_per_s']:,} persons/s vs bare COPY {result['copy_persons_per_s']:,}/s = "
+            f"{result['ratio_job_vs_copy']:.4f}x (goal >= 0.25x)"
+        )
+    elif name == "export":
+        result = await export.run(db_url, **p["export"])
+        for e in result["exports"]:
+            s = e["service"]
+            summary.append(
+                f"export: {e['format']} ({e['scope']}) {s['rows']:,} rows at {s['rows_per_s']:,} rows/s = "
+                f"{e['ratio_vs_copy']:.2f}x COPY TO STDOUT; first byte {s['first_byte_s']} s; server RSS "
+                f"{s['rss_mb']['start']:.0f} -> peak {s['rss_mb']['peak']:.0f} MB"
+                + ("" if e["complete"] else f"; INCOMPLETE: {e['expected_rows']:,} expected")
+            )
+    elif name == "loans":
+        result = await loans.run(db_url, **p["loans"])
+        served = result["service"]
+        first = served["first_deliveries"]
+        summary.append(
+            f"loans: funding-api ingests {served['events_per_second']} events/s "
+            f"(p50 {first['p50_ms']} ms, p95 {first['p95_ms']} ms at "
+            f"{result['params']['concurrency']} concurrent), {result['ratio_service_vs_bare']}x a bare "
+            f"executemany of the same rows; {result['errors']} errors"
+        )
+    elif name == "sync":
+        result = await sync.run(db_url, **p["sync"])
+        push = result["push"]
+        summary.append(
+            f"sync: batch of {result['params']['batch_size']} p95 {push['p95_ms']} ms "
+            f"(goal <= {result['goal_p95_ms']:.0f} ms: {'met' if result['goal_met'] else 'NOT met'}), "
+            f"{result['ratio_p50_service_vs_bare']}x a bare one-transaction insert; pull "
+            f"{result['pull']['items']} items in {result['pull']['seconds']} s"
+        )
+    elif name == "gateway":
+        result = await gateway.run(db_url, **p["gateway"])
+        get, page = result["summary"]["get:gateway"], result["summary"]["list:gateway"]
+        summary.append(
+            f"gateway: Caddy / direct throughput get-by-id {get['ratio_throughput']:.2f}x "
+            f"(by CPU {get['ratio_by_cpu']:.2f}x), list {page['ratio_throughput']:.2f}x "
+            f"(by CPU {page['ratio_by_cpu']:.2f}x) (goal >= 0.9x); p50 one request at a time "
+            f"{get['p50_delta_ms_one_at_a_time']:+.2f} / {page['p50_delta_ms_one_at_a_time']:+.2f} ms "
+            f"(goal <= +2 ms)"
+        )
+    elif name == "memory":
+        result = await memory.run(db_url, **p["memory"])
+        services = [r for r in result["processes"] if r["process"].endswith("-api")]
+        reference = next(r for r in result["processes"] if not r["process"].endswith("-api"))
+        peaks = ", ".join(
+            f"{r['process']} {r['rss_peak_mb']:.0f} MB ({r['ratio_peak_vs_reference']:.2f}x)"
+            for r in services
+        )
+        growth = max(r["growth_mb_per_1000_requests_second_half"] for r in services)
+        summary.append(
+            f"memory: peak RSS {peaks} vs the raw ASGI reference's {reference['rss_peak_mb']:.0f} MB; growth "
+            f"in the second half of the load at most {growth:.2f} MB per 1,000 requests"
+        )
     else:
         raise ValueError(f"unknown benchmark {name}; choose from {', '.join(BENCHMARKS)}")
     return result
@@ -178,12 +266,61 @@ PARAMETERS: dict[str, dict[str, dict[str, Any]]] = {
         "pagination": {"requests": 600, "warmup": 60, "concurrency": 4},
         "search": {"names": 1000, "requests": 2000, "warmup": 100, "concurrency": 20},
         "dashboards": {"requests": 40, "warmup": 1, "concurrency": 2, "max_seconds": 30.0},
+        "imports": {"households": 1000, "households_per_file": 877, "max_seconds": 300.0},
+        "export": {"formats": ("csv", "xlsx"), "xlsx_whole_province": False},
+        "loans": {"events": 5000, "concurrency": 10, "duplicates": 0.1, "pool_size": 10},
+        "sync": {"batches": 5, "batch_size": 500, "concurrency": 2, "cases_each": 20, "pool_size": 10},
+        "gateway": {
+            "requests": 1500,
+            "warmup": 150,
+            "concurrency": 10,
+            "pool_size": 10,
+            "rounds": 4,
+            "single_requests": 400,
+        },
+        "memory": {
+            "requests": 6000,
+            "warmup": 100,
+            "concurrency": 4,
+            "pool_size": 10,
+            "chunks": 6,
+            "sample_every_s": 0.5,
+            "settle_s": 2.0,
+        },
     },
     "smoke": {
         "stack": {"requests": 40, "warmup": 5, "concurrency": 4, "pool_size": 4, "rounds": 1},
         "pagination": {"requests": 20, "warmup": 2, "concurrency": 2},
         "search": {"names": 10, "requests": 30, "warmup": 2, "concurrency": 4},
         "dashboards": {"requests": 4, "warmup": 1, "concurrency": 2, "max_seconds": 10.0},
+        "imports": {"households": 40, "households_per_file": 20, "max_seconds": 120.0},
+        "export": {"formats": ("csv", "xlsx"), "xlsx_whole_province": False},
+        "loans": {"events": 60, "concurrency": 4, "duplicates": 0.1, "pool_size": 4},
+        "sync": {
+            "batches": 1,
+            "batch_size": 20,
+            "concurrency": 1,
+            "cases_each": 2,
+            "pull_limit": 50,
+            "pool_size": 4,
+        },
+        "gateway": {
+            "requests": 40,
+            "warmup": 5,
+            "concurrency": 4,
+            "pool_size": 4,
+            "rounds": 1,
+            "single_requests": 10,
+        },
+        "memory": {
+            "requests": 40,
+            "warmup": 4,
+            "concurrency": 2,
+            "pool_size": 4,
+            "chunks": 2,
+            "sample_every_s": 0.2,
+            "settle_s": 0.2,
+        },
     },
 }
 
