@@ -13,6 +13,7 @@ import enum
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -181,16 +182,43 @@ async def record_access(
     detail: dict[str, Any] | None = None,
 ) -> None:
     """Audit something that is not a row change, such as revealing a masked citizen ID."""
+    access = AccessRecord(action, resource_type, resource_id, province_code, commune_code, detail)
+    await record_accesses(session, model, [access])
+
+
+@dataclass(frozen=True)
+class AccessRecord:
+    """One access to audit (see `record_access`), for writing many at once."""
+
+    action: str
+    resource_type: str
+    resource_id: str
+    province_code: str | None = None
+    commune_code: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+async def record_accesses(
+    session: AsyncSession, model: type[AuditRecordMixin], records: Sequence[AccessRecord]
+) -> None:
+    """`record_access` for many accesses in one statement (a bulk import's lookups): the same rows."""
+    if not records:
+        return
+    actor = actor_columns()
     await session.execute(
-        insert(model).values(
-            **actor_columns(),
-            action=action,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            province_code=province_code,
-            commune_code=commune_code,
-            after=json_safe(detail) if detail else None,
-        )
+        insert(model),
+        [
+            {
+                **actor,
+                "action": r.action,
+                "resource_type": r.resource_type,
+                "resource_id": r.resource_id,
+                "province_code": r.province_code,
+                "commune_code": r.commune_code,
+                "after": json_safe(r.detail) if r.detail else None,
+            }
+            for r in records
+        ],
     )
 
 

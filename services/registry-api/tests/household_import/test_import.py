@@ -191,22 +191,22 @@ async def test_a_crashed_import_resumes_without_duplicates(
     headers = commune_officer()
     response = await upload(committing_client, headers, SAMPLE_CSV.read_bytes())
     import_id = response.json()["id"]
-    real_create = household_service.create
+    real_insert_many = household_service.insert_many
     calls = 0
 
-    async def crash_on_the_80th(*args: Any, **kwargs: Any) -> Any:
+    async def crash_on_the_2nd_batch(*args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
-        if calls == 80:
+        if calls == 2:
             raise ConnectionError("the worker's database connection dropped")
-        return await real_create(*args, **kwargs)
+        return await real_insert_many(*args, **kwargs)
 
-    monkeypatch.setattr(household_service, "create", crash_on_the_80th)
+    monkeypatch.setattr(household_service, "insert_many", crash_on_the_2nd_batch)
     with pytest.raises(ConnectionError):
         await import_service.run(committing_sessionmaker, cipher, uuid.UUID(import_id))
     partial = await count(committing_sessionmaker, "household")
     assert 0 < partial < SAMPLE_HOUSEHOLDS
-    monkeypatch.setattr(household_service, "create", real_create)
+    monkeypatch.setattr(household_service, "insert_many", real_insert_many)
     result = await import_service.run(committing_sessionmaker, cipher, uuid.UUID(import_id))
     assert result["status"] == "completed"
     assert await count(committing_sessionmaker, "household") == SAMPLE_HOUSEHOLDS

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import ColumnElement, or_, select
@@ -57,3 +58,8 @@ class HouseholdRepository(RepositoryBase[Household]):
         self.session.add(household)
         await self.session.flush()
         return household
+
+    async def save_all(self, households: Sequence[Household]) -> None:
+        """Add and flush together: the ORM writes them as one multi-row INSERT."""
+        self.session.add_all(households)
+        await self.session.flush()

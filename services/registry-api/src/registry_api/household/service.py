@@ -4,6 +4,8 @@ the caller covers."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,20 +24,36 @@ from registry_api.household.schemas import HeadChange, HouseholdCreate, Househol
 from registry_api.models import Household, MembershipReason, OutboxEvent, Person, Relationship, ResidenceArea
 from registry_api.person.errors import MoveDateInvalid
 from registry_api.person.repository import PersonRepository
-from registry_api.person.service import emit_person_event, local_today, new_membership, person_service
+from registry_api.person.service import (
+    emit_person_event,
+    local_today,
+    new_membership,
+    person_event,
+    person_service,
+)
 from servicekit.concurrency import check_version
 from servicekit.db.base import new_id
 from servicekit.errors import FieldError
-from servicekit.outbox import emit, urn
+from servicekit.outbox import Event, emit, emit_many, urn
 from servicekit.pagination import PageParams
 from servicekit.pii import PiiCipher
 from servicekit.principal import Principal
 
 
 async def _emit(session: AsyncSession, type_: str, household: Household, **data: object) -> None:
+    event = household_event(type_, household, **data)
     await emit(
         session,
         OutboxEvent,
+        type=event.type,
+        subject=event.subject,
+        area_codes=event.area_codes,
+        data=event.data,
+    )
+
+
+def household_event(type_: str, household: Household, **data: object) -> Event:
+    return Event(
         type=type_,
         subject=urn("registry", "household", household.id),
         area_codes=[household.province_code, household.commune_code],
@@ -43,7 +61,78 @@ async def _emit(session: AsyncSession, type_: str, household: Household, **data:
     )
 
 
+@dataclass(frozen=True)
+class NewHousehold:
+    """A household with its head and members, validated and with identifiers protected, not yet written."""
+
+    household: Household
+    persons: list[Person]  # the head first, then the members in the order given
+
+
 class HouseholdService:
+    def build(self, cipher: PiiCipher, data: HouseholdCreate) -> NewHousehold:
+        """The household and its persons as `create` writes them (raises what `create` raises for
+        invalid particulars); no database access."""
+        household = Household(
+            id=new_id(),
+            province_code=data.province_code,
+            commune_code=data.commune_code,
+            legacy_area_code=data.legacy_area_code,
+            address=data.address,
+            hamlet=data.hamlet,
+            residence_area=data.residence_area.value,
+        )
+        head = person_service.build(
+            cipher, data.head, relationship=Relationship.HEAD, household=household, pointer="/body/head"
+        )
+        household.head_person_id = head.id
+        members = [
+            person_service.build(
+                cipher, m, relationship=m.relationship, household=household, pointer=f"/body/members/{i}"
+            )
+            for i, m in enumerate(data.members)
+        ]
+        return NewHousehold(household, [head, *members])
+
+    async def accepts_new_in(
+        self, session: AsyncSession, caller: Principal, province_code: str, commune_code: str
+    ) -> bool:
+        """Whether `create` would accept a household in this commune today (area and commune checks)."""
+        if not caller.covers(province_code, commune_code):
+            return False
+        return await HouseholdRepository(session).is_current_commune_of(
+            commune_code, province_code, local_today()
+        )
+
+    async def insert_many(self, session: AsyncSession, new: Sequence[NewHousehold]) -> None:
+        """Write built households as `create` does (registered today), set-wise: one multi-row INSERT
+        per table, one audit flush each, the events in one statement. The caller has checked what
+        `create` checks (`accepts_new_in`, citizen IDs free). A citizen ID taken meanwhile raises
+        `CitizenIdTaken`; the caller rolls back."""
+        if not new:
+            return
+        today = local_today()
+        await HouseholdRepository(session).save_all([n.household for n in new])
+        persons = PersonRepository(session)
+        await persons.save(*(p for n in new for p in n.persons))
+        await persons.add_memberships(
+            [
+                new_membership(p, n.household, joined_on=today, reason=MembershipReason.REGISTERED)
+                for n in new
+                for p in n.persons
+            ]
+        )
+        events: list[Event] = []
+        for n in new:
+            events.append(
+                household_event("household.created", n.household, residence_area=n.household.residence_area)
+            )
+            events.extend(
+                person_event("person.created", p, area_codes=[p.province_code, p.commune_code])
+                for p in n.persons
+            )
+        await emit_many(session, OutboxEvent, events)
+
     async def create(
         self, session: AsyncSession, caller: Principal, cipher: PiiCipher, data: HouseholdCreate
     ) -> tuple[Household, list[Person]]:
@@ -70,25 +159,8 @@ class HouseholdService:
                     FieldError(pointer="/body/registered_on", code="in_the_future", message="in the future")
                 ],
             )
-        household = Household(
-            id=new_id(),
-            province_code=data.province_code,
-            commune_code=data.commune_code,
-            legacy_area_code=data.legacy_area_code,
-            address=data.address,
-            hamlet=data.hamlet,
-            residence_area=data.residence_area.value,
-        )
-        head = person_service.build(
-            cipher, data.head, relationship=Relationship.HEAD, household=household, pointer="/body/head"
-        )
-        household.head_person_id = head.id
-        members = [
-            person_service.build(
-                cipher, m, relationship=m.relationship, household=household, pointer=f"/body/members/{i}"
-            )
-            for i, m in enumerate(data.members)
-        ]
+        new = self.build(cipher, data)
+        household, head, members = new.household, new.persons[0], new.persons[1:]
         await person_service.ensure_citizen_ids_free(
             session,
             [(head, "/body/head/citizen_id")]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +77,13 @@ class PersonRepository(RepositoryBase[Person]):
         """Anywhere: the number is unique across the registry, whoever recorded it."""
         stmt = select(Person).where(Person.citizen_id_bidx == bidx)
         return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def citizen_bidxs_recorded(self, bidxs: Sequence[str]) -> set[str]:
+        """Those of `bidxs` some person has, anywhere (one query for a batch)."""
+        if not bidxs:
+            return set()
+        stmt = select(Person.citizen_id_bidx).where(Person.citizen_id_bidx.in_(sorted(set(bidxs))))
+        return {str(b) for b in (await self.session.execute(stmt)).scalars()}
 
     async def find_by_citizen_bidx(self, bidx: str, area: AreaScope) -> list[Person]:
         stmt = select(Person).where(Person.citizen_id_bidx == bidx, in_area(area))
@@ -263,6 +271,11 @@ class PersonRepository(RepositoryBase[Person]):
     ) -> tuple[list[HouseholdMembership], str | None]:
         stmt = select(HouseholdMembership).where(HouseholdMembership.person_id == person_id)
         return await MembershipRepository(self.session).paginate(stmt, params)
+
+    async def add_memberships(self, memberships: Sequence[HouseholdMembership]) -> None:
+        """Add and flush together: the ORM writes them as one multi-row INSERT."""
+        self.session.add_all(memberships)
+        await self.session.flush()
 
     async def add_membership(self, membership: HouseholdMembership) -> None:
         self.session.add(membership)

@@ -68,11 +68,11 @@ from registry_api.person.schemas import (
     RevealField,
     RevealRequest,
 )
-from servicekit.audit import record_access
+from servicekit.audit import AccessRecord, record_access, record_accesses
 from servicekit.concurrency import check_version
 from servicekit.db.base import new_id
 from servicekit.errors import FieldError
-from servicekit.outbox import emit, urn
+from servicekit.outbox import Event, emit, urn
 from servicekit.pagination import PageParams, decode_cursor, encode_cursor
 from servicekit.pii import PiiCipher
 from servicekit.principal import Principal
@@ -242,16 +242,38 @@ def new_membership(
     )
 
 
-async def emit_person_event(
-    session: AsyncSession, type_: str, person: Person, *, area_codes: Sequence[str | None], **data: object
-) -> None:
-    await emit(
-        session,
-        OutboxEvent,
+def person_event(type_: str, person: Person, *, area_codes: Sequence[str | None], **data: object) -> Event:
+    return Event(
         type=type_,
         subject=urn("registry", "person", person.id),
         area_codes=area_codes,
         data={"person_id": person.id, "household_id": person.household_id, **data},
+    )
+
+
+async def emit_person_event(
+    session: AsyncSession, type_: str, person: Person, *, area_codes: Sequence[str | None], **data: object
+) -> None:
+    event = person_event(type_, person, area_codes=area_codes, **data)
+    await emit(
+        session,
+        OutboxEvent,
+        type=event.type,
+        subject=event.subject,
+        area_codes=event.area_codes,
+        data=event.data,
+    )
+
+
+def lookup_access(by: str, found: Sequence[Person]) -> AccessRecord:
+    """The audit row of a lookup by number: who looked, for whom, and what was found."""
+    return AccessRecord(
+        action="lookup",
+        resource_type="person",
+        resource_id=str(found[0].id) if found else "none",
+        province_code=found[0].province_code if found else None,
+        commune_code=found[0].commune_code if len(found) == 1 else None,
+        detail={"by": by, "found": len(found), "person_ids": [p.id for p in found]},
     )
 
 
@@ -413,17 +435,18 @@ class PersonService:
             found = await repo.find_by_legacy_bidx(
                 cipher.blind_index(value, purpose=LEGACY_ID_PURPOSE), caller.area
             )
-        await record_access(
-            session,
-            AuditRecord,
-            action="lookup",
-            resource_type="person",
-            resource_id=str(found[0].id) if found else "none",
-            province_code=found[0].province_code if found else None,
-            commune_code=found[0].commune_code if len(found) == 1 else None,
-            detail={"by": by, "found": len(found), "person_ids": [p.id for p in found]},
-        )
+        await record_accesses(session, AuditRecord, [lookup_access(by, found)])
         return found
+
+    async def audit_lookups_not_found(self, session: AsyncSession, count: int) -> None:
+        """The audit rows of `count` lookups by citizen ID that found no one, as `lookup` writes them
+        (a bulk import looks its new households' heads up set-wise)."""
+        await record_accesses(session, AuditRecord, [lookup_access("citizen_id", [])] * count)
+
+    async def citizen_bidxs_taken(self, session: AsyncSession, bidxs: Sequence[str]) -> set[str]:
+        """Which of these citizen-ID blind indexes are recorded anywhere: `ensure_citizen_ids_free`
+        for a whole batch in one query."""
+        return await PersonRepository(session).citizen_bidxs_recorded(bidxs)
 
     async def reveal(
         self,
