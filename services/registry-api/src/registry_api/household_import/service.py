@@ -9,6 +9,7 @@ birth, so a second import of the same list adds nothing. Rules: docs/rules/impor
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -24,11 +25,12 @@ from typing import Any
 import xlsxwriter  # type: ignore[import-untyped]
 from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry_api.household.errors import AreaNotCovered
 from registry_api.household.schemas import HouseholdCreate
-from registry_api.household.service import household_service
+from registry_api.household.service import NewHousehold, household_service
 from registry_api.household_import.errors import (
     ImportCommuneUnknown,
     ImportFileEmpty,
@@ -36,7 +38,7 @@ from registry_api.household_import.errors import (
     ImportNotFound,
 )
 from registry_api.household_import.parsing import DISPLAY, CellError, FileUnreadable, ParsedRow, parse
-from registry_api.household_import.repository import ExportRepository, ImportRepository
+from registry_api.household_import.repository import ExportRepository, ExportRow, ImportRepository
 from registry_api.models import (
     AdminUnit,
     AdminUnitLevel,
@@ -54,12 +56,13 @@ from registry_api.models import (
     Relationship,
     ResidenceArea,
 )
-from registry_api.person.errors import CitizenIdIsLegacyNumber
+from registry_api.person.errors import CitizenIdIsLegacyNumber, CitizenIdTaken
 from registry_api.person.identifiers import Gender, fold_name
 from registry_api.person.pii import CITIZEN_ID_PURPOSE
 from registry_api.person.schemas import HeadCreate, LookupRequest, MemberCreate, PersonCreate
 from registry_api.person.service import checked_citizen_id, local_today, person_service, resolve_birth_year
 from registry_api.reviewimport.service import ResultCounts, ResultsTarget, review_import_service
+from registry_api.spreadsheet import DATA_ROWS_PER_SHEET, SheetRowsWriter
 from servicekit.areas import AreaScope
 from servicekit.audit import record_access
 from servicekit.context import current_principal
@@ -76,6 +79,7 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a commune list is well under 1 MiB; this 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".ods": "ods"}
 BATCH_ROWS = 50  # rows committed together (accepting valid rows): progress, and what a crash re-does
 EXPORT_BATCH = 500
+EXPORT_SHEET = "Danh sách hộ"
 EXPORT_HEADINGS = [
     "STT",
     "Mã hộ",
@@ -246,6 +250,14 @@ def group_rows(rows: list[ParsedRow]) -> list[Group]:
         elif any(m.errors for m in group.members):
             group.head.error(None, "member_row_invalid", "a member row of this household has errors")
     return groups
+
+
+def _citizen_bidxs(group: Group, cipher: PiiCipher) -> set[str]:
+    return {
+        cipher.blind_index(r.values["citizen_id"], purpose=CITIZEN_ID_PURPOSE)
+        for r in group.rows
+        if r.values.get("citizen_id")
+    }
 
 
 def _person_fields(row: ParsedRow) -> dict[str, Any]:
@@ -532,17 +544,11 @@ class ImportService:
     ) -> int:
         """The batch's households, errors and counters in one transaction: a crash re-does the whole
         batch or none of it."""
-        counts = Counts()
         async with sessionmaker() as session, session.begin():
-            for group in batch:
-                if any(r.errors for r in group.rows):
-                    continue
-                async with session.begin_nested() as savepoint:
-                    group_counts = await self._apply(session, caller, cipher, target, group)
-                    if any(r.errors for r in group.rows):
-                        await savepoint.rollback()
-                    else:
-                        counts.add(group_counts)
+            if target.results is None:
+                counts = await self._write_set_wise(session, caller, cipher, target, batch)
+            else:
+                counts = await self._write_one_by_one(session, caller, cipher, target, batch)
             repo = ImportRepository(session)
             row = await repo.get(import_id, for_update=True)
             assert row is not None
@@ -554,6 +560,89 @@ class ImportService:
             self._add_counts(row, counts)
             await repo.save(row)
             return row.processed_rows
+
+    async def _write_one_by_one(
+        self, session: AsyncSession, caller: Principal, cipher: PiiCipher, target: Target, batch: list[Group]
+    ) -> Counts:
+        """Each household through `_apply` in its own savepoint: a refused row leaves nothing behind."""
+        counts = Counts()
+        for group in batch:
+            if not any(r.errors for r in group.rows):
+                counts.add(await self._apply_alone(session, caller, cipher, target, group))
+        return counts
+
+    async def _apply_alone(
+        self, session: AsyncSession, caller: Principal, cipher: PiiCipher, target: Target, group: Group
+    ) -> Counts:
+        async with session.begin_nested() as savepoint:
+            counts = await self._apply(session, caller, cipher, target, group)
+            if any(r.errors for r in group.rows):
+                await savepoint.rollback()
+                return Counts()
+            return counts
+
+    async def _write_set_wise(
+        self, session: AsyncSession, caller: Principal, cipher: PiiCipher, target: Target, batch: list[Group]
+    ) -> Counts:
+        """`_write_one_by_one`'s result in a few statements. A row failing at insert time (another
+        writer recorded one of its citizen IDs meanwhile) re-does the batch one by one, so that the
+        error lands on its row."""
+        errors_before = {id(r): list(r.errors) for g in batch for r in g.rows}
+        try:
+            async with session.begin_nested():
+                return await self._write_new_households_together(session, caller, cipher, target, batch)
+        except (IntegrityError, CitizenIdTaken):
+            for group in batch:
+                for r in group.rows:
+                    r.errors[:] = errors_before[id(r)]
+            return await self._write_one_by_one(session, caller, cipher, target, batch)
+
+    async def _write_new_households_together(
+        self, session: AsyncSession, caller: Principal, cipher: PiiCipher, target: Target, batch: list[Group]
+    ) -> Counts:
+        """Households whose citizen IDs nobody has (checked with one query for the batch) are created
+        together: one statement each for the heads' lookup audit rows, the households, the persons,
+        the memberships, the change audit of each of those three, and the events. Any other
+        household (its head recorded: matched or refused; an ID recorded, twice in it, or in an
+        earlier household of the batch; particulars the household service refuses) goes through
+        `_apply` at its place in the file, after the households before it are written, so it meets
+        exactly what it met one by one."""
+        counts = Counts()
+        valid = [g for g in batch if not any(r.errors for r in g.rows)]
+        built: dict[int, NewHousehold] = {}
+        if valid and await household_service.accepts_new_in(
+            session, caller, target.province_code, target.commune_code
+        ):
+            for i, group in enumerate(valid):
+                with contextlib.suppress(AppError, ValidationError):  # `_apply` records why, on its row
+                    built[i] = household_service.build(cipher, self._household(target, group))
+        taken = await person_service.citizen_bidxs_taken(
+            session, [p.citizen_id_bidx for n in built.values() for p in n.persons if p.citizen_id_bidx]
+        )
+        claimed: set[str] = set()  # the IDs of this batch's households before this one
+        together: list[NewHousehold] = []
+        for i, group in enumerate(valid):
+            new = built.get(i)
+            ids = [p.citizen_id_bidx for p in new.persons if p.citizen_id_bidx] if new else []
+            if new is not None and len(set(ids)) == len(ids) and not set(ids) & (taken | claimed):
+                together.append(new)
+                claimed.update(ids)
+                continue
+            counts.add(await self._create_together(session, together))
+            together = []
+            claimed.update(_citizen_bidxs(group, cipher))
+            counts.add(await self._apply_alone(session, caller, cipher, target, group))
+        counts.add(await self._create_together(session, together))
+        return counts
+
+    @staticmethod
+    async def _create_together(session: AsyncSession, new: list[NewHousehold]) -> Counts:
+        """New households as `_apply` creates them: each head looked up (and audited) first."""
+        if not new:
+            return Counts()
+        await person_service.audit_lookups_not_found(session, len(new))
+        await household_service.insert_many(session, new)
+        return Counts(households_created=len(new), persons_created=sum(len(n.persons) for n in new))
 
     async def _apply(
         self, session: AsyncSession, caller: Principal, cipher: PiiCipher, target: Target, group: Group
@@ -744,77 +833,76 @@ class ImportService:
             detail={"format": fmt, "commune_code": commune_code},
         )
 
-    async def export_rows(
+    async def export_batches(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         caller: Principal,
         *,
         commune_code: str | None,
-    ) -> AsyncIterator[list[Any]]:
-        """Every open household of the caller's area with its head, identifiers masked, in id order."""
+        batch_size: int = EXPORT_BATCH,
+    ) -> AsyncIterator[list[list[Any]]]:
+        """Every open household of the caller's area with its head, identifiers masked, in id order,
+        numbered from 1, one keyset batch at a time."""
         after: uuid.UUID | None = None
         number = 0
         while True:
             async with sessionmaker() as session:
                 batch = await ExportRepository(session).batch(
-                    caller.area, commune_code=commune_code, after=after, limit=EXPORT_BATCH
+                    caller.area, commune_code=commune_code, after=after, limit=batch_size
                 )
-            for household, head, member_count in batch:
+            values = []
+            for row in batch:
                 number += 1
-                yield self._export_row(number, household, head, member_count)
-            if len(batch) < EXPORT_BATCH:
+                values.append(_export_row(number, row))
+            if values:
+                yield values
+            if len(batch) < batch_size:
                 return
-            after = batch[-1][0].id
-
-    @staticmethod
-    def _export_row(number: int, household: Household, head: Person, member_count: int) -> list[Any]:
-        return [
-            number,
-            str(household.id),
-            head.full_name,
-            head.citizen_id_masked or "",
-            head.date_of_birth.strftime("%d/%m/%Y") if head.date_of_birth else "",
-            head.birth_year,
-            GENDER_WORDS.get(head.gender, head.gender),
-            household.hamlet or "",
-            household.address,
-            AREA_WORDS.get(household.residence_area, household.residence_area),
-            household.province_code,
-            household.commune_code or "",
-            member_count,
-        ]
+            after = batch[-1][0]
 
     async def export_csv(
-        self, sessionmaker: async_sessionmaker[AsyncSession], caller: Principal, *, commune_code: str | None
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        caller: Principal,
+        *,
+        commune_code: str | None,
+        batch_size: int = EXPORT_BATCH,
     ) -> AsyncIterator[bytes]:
-        """UTF-8 with BOM and semicolons: what Excel in a Vietnamese locale opens as columns."""
+        """UTF-8 with BOM and semicolons: what Excel in a Vietnamese locale opens as columns. One chunk
+        per batch, not per row: each chunk is a write to the client."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         writer.writerow(EXPORT_HEADINGS)
         yield ("\ufeff" + buffer.getvalue()).encode()
-        async for values in self.export_rows(sessionmaker, caller, commune_code=commune_code):
+        async for batch in self.export_batches(
+            sessionmaker, caller, commune_code=commune_code, batch_size=batch_size
+        ):
             buffer.seek(0)
             buffer.truncate()
-            writer.writerow(values)
+            writer.writerows(batch)
             yield buffer.getvalue().encode()
 
     async def export_xlsx(
-        self, sessionmaker: async_sessionmaker[AsyncSession], caller: Principal, *, commune_code: str | None
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        caller: Principal,
+        *,
+        commune_code: str | None,
+        rows_per_sheet: int = DATA_ROWS_PER_SHEET,
+        batch_size: int = EXPORT_BATCH,
     ) -> AsyncIterator[bytes]:
-        """Written row by row to a temporary file (constant memory), then streamed and deleted."""
+        """Written row by row to a temporary file (constant memory), then streamed and deleted. Past
+        Excel's rows per sheet the list goes on in "Danh sách hộ (2)", ... (heading repeated)."""
         handle, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(handle)
         try:
             workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
-            sheet = workbook.add_worksheet("Danh sách hộ")
-            bold = workbook.add_format({"bold": True})
-            sheet.write_row(0, 0, EXPORT_HEADINGS, bold)
-            index = 0
-            async for index, values in _enumerate(
-                self.export_rows(sessionmaker, caller, commune_code=commune_code)
+            sheet = SheetRowsWriter(workbook, EXPORT_SHEET, EXPORT_HEADINGS, rows_per_sheet=rows_per_sheet)
+            async for batch in self.export_batches(
+                sessionmaker, caller, commune_code=commune_code, batch_size=batch_size
             ):
-                sheet.write_row(index + 1, 0, values)
-            del index
+                for values in batch:
+                    sheet.write(values)
             workbook.close()
             with open(path, "rb") as stream:  # noqa: ASYNC230 - a local temporary file
                 while chunk := stream.read(64 * 1024):
@@ -823,11 +911,36 @@ class ImportService:
             os.unlink(path)
 
 
-async def _enumerate(rows: AsyncIterator[list[Any]]) -> AsyncIterator[tuple[int, list[Any]]]:
-    index = 0
-    async for values in rows:
-        yield index, values
-        index += 1
+def _export_row(number: int, row: ExportRow) -> list[Any]:
+    (
+        household_id,
+        full_name,
+        citizen_id_masked,
+        date_of_birth,
+        birth_year,
+        gender,
+        hamlet,
+        address,
+        residence_area,
+        province_code,
+        commune_code,
+        member_count,
+    ) = row
+    return [
+        number,
+        str(household_id),
+        full_name,
+        citizen_id_masked or "",
+        date_of_birth.strftime("%d/%m/%Y") if date_of_birth else "",
+        birth_year,
+        GENDER_WORDS.get(gender, gender),
+        hamlet or "",
+        address,
+        AREA_WORDS.get(residence_area, residence_area),
+        province_code,
+        commune_code or "",
+        member_count,
+    ]
 
 
 def error_report_csv(errors: list[HouseholdImportError]) -> bytes:
@@ -842,10 +955,9 @@ def error_report_csv(errors: list[HouseholdImportError]) -> bytes:
 def error_report_xlsx(errors: list[HouseholdImportError]) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet("Lỗi")
-    sheet.write_row(0, 0, ["Dòng", "Cột", "Mã lỗi", "Lý do"], workbook.add_format({"bold": True}))
-    for i, e in enumerate(errors, start=1):
-        sheet.write_row(i, 0, [e.row_number or "", e.column or "", e.code, e.message])
+    sheet = SheetRowsWriter(workbook, "Lỗi", ["Dòng", "Cột", "Mã lỗi", "Lý do"])
+    for e in errors:
+        sheet.write([e.row_number or "", e.column or "", e.code, e.message])
     workbook.close()
     return buffer.getvalue()
 

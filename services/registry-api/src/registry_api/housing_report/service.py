@@ -26,6 +26,7 @@ from registry_api.housing_report.errors import ReportPeriodInvalid
 from registry_api.housing_report.repository import Key, ListedRow, ReportRepository
 from registry_api.models import AuditRecord
 from registry_api.person.service import decrypt_citizen_id, local_today
+from registry_api.spreadsheet import SheetRowsWriter
 from servicekit.audit import record_access
 from servicekit.errors import FieldError
 from servicekit.pii import PiiCipher
@@ -238,12 +239,11 @@ class HousingReportService:
         os.close(handle)
         try:
             workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
-            sheet = workbook.add_worksheet(period.label)
-            sheet.write_row(0, 0, self.headings(kind), workbook.add_format({"bold": True}))
-            index = 1
+            # A province's yearly list stays far below a sheet, but a longer one goes on in
+            # "<period> (2)" rather than losing rows.
+            sheet = SheetRowsWriter(workbook, period.label, self.headings(kind))
             async for values in rows:
-                sheet.write_row(index, 0, values)
-                index += 1
+                sheet.write(values)
             workbook.close()
             with open(path, "rb") as stream:  # noqa: ASYNC230 - a local temporary file
                 while chunk := stream.read(64 * 1024):
