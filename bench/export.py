@@ -97,6 +97,7 @@ async def download(base: str, pid: int, path: str, headers: dict[str, str], labe
     sampler = asyncio.create_task(_sample_rss(pid, peak, stop))
     cpu0 = cpu_seconds(pid)
     newlines = 0
+    previous = b""
     with tempfile.NamedTemporaryFile(suffix="-" + path.rsplit("/", 1)[-1]) as sink:
         try:
             async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600) as client:
@@ -109,7 +110,9 @@ async def download(base: str, pid: int, path: str, headers: dict[str, str], labe
                         if not result.bytes:
                             result.first_byte_s = time.perf_counter() - started
                         result.bytes += len(chunk)
-                        newlines += chunk.count(b"\r\n")
+                        # A line end split across two chunks is counted with the chunk it ends in.
+                        newlines += (previous + chunk[:1] == b"\r\n") + chunk.count(b"\r\n")
+                        previous = chunk[-1:]
                         sink.write(chunk)
                 result.seconds = time.perf_counter() - started
         finally:

@@ -468,10 +468,12 @@ async def run(
     keep: bool = False,
     profile_to: str | None = None,
 ) -> dict[str, Any]:
-    """`db_url` names the cluster (any database on it); the benchmark builds its own two databases.
-    The households go to as many communes as lists of `households_per_file` need (one file each)."""
+    """`db_url` names the cluster and the province; the benchmark builds its own two databases, named
+    after the province's (two runs on one cluster never drop each other's). The households go to as
+    many communes as lists of `households_per_file` need (one file each)."""
     admin = with_database(db_url, "postgres")
-    job_db, copy_db = "bench_imports_job", "bench_imports_copy"
+    province = db_url.rsplit("/", 1)[1]
+    job_db, copy_db = f"{province}_imports_job", f"{province}_imports_copy"
     t0 = time.perf_counter()
     job_url, units, today = await _prepare(admin, job_db, copy_db)
     setup_s = time.perf_counter() - t0
