@@ -11,11 +11,13 @@ afterEach(() => {
   localStorage.clear();
 });
 
-// antd reads these; jsdom has neither.
+// antd reads these; jsdom has neither. The tests run as the browser tests do, with reduced motion
+// asked for (src/lib/motion.ts): antd's dialogs, lists and menus open and close without animating,
+// so a closed dialog is gone at once instead of after an animation a loaded machine may stretch.
 if (!window.matchMedia) {
   window.matchMedia = (query: string) =>
     ({
-      matches: false,
+      matches: query.includes("prefers-reduced-motion: reduce"),
       media: query,
       onchange: null,
       addListener: () => undefined,
