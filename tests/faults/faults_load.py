@@ -10,8 +10,9 @@ same body, until it is acknowledged (a 2xx; for a field-sync batch, its mutation
 Every answer that is not a 2xx is judged: a 503 or 504 `application/problem+json` with a numeric
 `Retry-After` is what a fault may cause (`retryable`); a 409 `idempotency_key_in_flight` problem with
 `Retry-After` is the documented "your first attempt still holds this key" (`in_flight`, counted apart);
-anything else is a `violation`, and a request the client gave up on after `CLIENT_TIMEOUT_S` is a
-`hang`.
+a connection cut without an answer while the write's own service is being killed is `severed` (the
+service died between its answer's head and body; see docs/reliability.md §5); anything else is a
+`violation`, and a request the client gave up on after `CLIENT_TIMEOUT_S` is a `hang`.
 """
 
 from __future__ import annotations
@@ -377,7 +378,7 @@ class ErrorRecord:
     code: str | None
     retry_after: str | None
     content_type: str | None
-    verdict: str  # retryable | in_flight | violation | hang
+    verdict: str  # retryable | in_flight | severed | violation | hang
     detail: str
 
 
@@ -530,6 +531,13 @@ class Load:
             )
         except httpx.TimeoutException as exc:
             failed("hang", None, f"no answer within {CLIENT_TIMEOUT_S:.0f} s ({type(exc).__name__})")
+            return False, 0.25
+        except httpx.RemoteProtocolError as exc:
+            # The one error a gateway cannot turn into a 503: the service was killed after it had sent
+            # its answer's head and before its body. Caddy has passed the head on by then and can only
+            # cut the connection (any streaming proxy must); the client retries with the same key.
+            verdict = "severed" if self.census.phase == f"kill -9 {kind.service}" else "violation"
+            failed(verdict, None, f"transport: {type(exc).__name__}: {exc}")
             return False, 0.25
         except httpx.HTTPError as exc:
             failed("violation", None, f"transport: {type(exc).__name__}: {exc}")

@@ -81,6 +81,22 @@ def test_errors_are_problems_with_retry_after(campaign: CampaignResult) -> None:
     )
 
 
+def test_a_connection_is_cut_only_when_its_service_died_mid_answer(campaign: CampaignResult) -> None:
+    """A service killed after sending its answer's head and before its body leaves the gateway nothing
+    to answer with but a cut connection (docs/reliability.md §5). That is allowed only in the kill of
+    the write's own service (`severed`: anywhere else it is a violation), at most once per request in
+    flight at the instant of the kill (the steady writers and the witness of that kind), and the write
+    is then acknowledged or refused like any other: nothing lost, nothing stored twice (tests above)."""
+    in_flight_at_a_kill = campaign.settings.writers + 1
+    for fault in (r for r in campaign.faults if r.name.startswith("kill -9")):
+        cut = [e for e in campaign.errors if e.verdict == "severed" and e.phase == fault.name]
+        by_kind: dict[str, int] = {}
+        for e in cut:
+            by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
+        rounds = sum(1 for r in campaign.faults if r.name == fault.name)
+        assert all(n <= in_flight_at_a_kill * rounds for n in by_kind.values()), (fault.name, by_kind)
+
+
 def test_no_request_hangs(campaign: CampaignResult) -> None:
     hangs = [e for e in campaign.errors if e.verdict == "hang"]
     assert not hangs, "requests with no answer within 10 s:\n" + "\n".join(
@@ -123,7 +139,7 @@ def test_what_does_not_need_the_broken_part_keeps_working(campaign: CampaignResu
     for kind in sorted(kinds - BROKEN_BY[fault]):
         outcomes = phase.get(kind, {})
         assert outcomes.get("ok", 0) > 0, f"{fault}: no {kind} write succeeded: {phase}"
-        failed = {k: n for k, n in outcomes.items() if k in ("retryable", "violation", "hang")}
+        failed = {k: n for k, n in outcomes.items() if k in ("retryable", "severed", "violation", "hang")}
         assert not failed, f"{fault}: {kind} writes failed although they do not need it: {phase}"
 
 
