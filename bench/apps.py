@@ -40,7 +40,7 @@ HOUSEHOLD_COLUMNS = (
     "id, province_code, commune_code, legacy_area_code, address, hamlet, residence_area, head_person_id, "
     "closed_on, version, created_at, updated_at"
 )
-# Every mapped column but the deferred `name_words`: what the ORM loads for a Person.
+# Every mapped column but the deferred `name_words` and `name_terms`: what the ORM loads for a Person.
 PERSON_COLUMNS = (
     "id, household_id, relationship, full_name, name_folded, date_of_birth, birth_year, gender, "
     "citizen_id_ciphertext, citizen_id_bidx, citizen_id_masked, legacy_id_ciphertext, legacy_id_bidx, "

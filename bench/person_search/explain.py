@@ -34,7 +34,7 @@ CASES: list[tuple[str, str, AreaScope, str | None, int | None]] = [
 
 def name_query(q: str) -> NameQuery:
     words = search_words(q)
-    return NameQuery(folded=" ".join(words), tsquery=" & ".join([*words[:-1], f"{words[-1]}:*"]))
+    return NameQuery(words=tuple(words))
 
 
 async def main(url: str) -> None:

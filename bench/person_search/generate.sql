@@ -5,7 +5,7 @@
 SET maintenance_work_mem = '512MB';
 -- Load without the indexes, then build them with the names the migration gives them.
 ALTER TABLE household DROP CONSTRAINT fk_household_head_person_id_person;
-DROP INDEX ix_person_name_words, ix_person_name_folded, ix_person_birth_year, ix_person_commune_code,
+DROP INDEX ix_person_name_words, ix_person_name_terms, ix_person_name_folded, ix_person_birth_year, ix_person_commune_code,
   ix_person_province_code, ix_person_household_id, uq_person_one_head_per_household;
 ALTER TABLE person DROP CONSTRAINT uq_person_citizen_id_bidx;
 
@@ -55,6 +55,7 @@ CREATE INDEX ix_person_household_id ON person (household_id);
 CREATE UNIQUE INDEX uq_person_one_head_per_household ON person (household_id) WHERE relationship = 'head';
 CREATE INDEX ix_person_name_folded ON person (name_folded, id);
 CREATE INDEX ix_person_name_words ON person USING gin (name_words);
+CREATE INDEX ix_person_name_terms ON person USING gin (name_terms);
 VACUUM ANALYZE person;
 VACUUM ANALYZE household;
 SELECT count(*) AS persons FROM person;

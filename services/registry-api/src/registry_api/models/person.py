@@ -50,9 +50,13 @@ class Relationship(StrEnum):
 
 RELATIONSHIP_VALUES = ", ".join(f"'{r.value}'" for r in Relationship)
 
-# The words of the folded name, for `w1 & w2 & last:*` searches (docs/rules/households-and-persons.md).
-# Stored, not just indexed: a plan that walks rows in id order then tests the stored vector instead of
-# re-parsing every name.
+# The words of the folded name and every prefix of each, marked `~` (`duc`, `d~`, `du~`, `duc~`), for
+# `'w1' & 'w2' & 'last~'` searches where every term is one GIN entry (docs/rules/households-and-persons.md;
+# the function is the migration's d0a1b2c3d504). Stored, not just indexed: a plan that walks rows in id
+# order then tests the stored vector instead of recomputing it for every name.
+NAME_TERMS_EXPRESSION = "person_name_terms((name_folded)::text)"
+# What the search used before name_terms (to_tsquery 'w1 & w2 & last:*'): no longer read, kept for the
+# previous release's pods during a rollout; a later release's migration drops it and its index.
 NAME_WORDS_EXPRESSION = "to_tsvector('simple'::regconfig, name_folded)"
 
 
@@ -79,6 +83,7 @@ class Person(Audited, IdMixin, TimestampMixin, VersionedMixin, AreaMixin, Regist
         ),
         Index("ix_person_name_folded", "name_folded", "id"),
         Index("ix_person_name_words", "name_words", postgresql_using="gin"),
+        Index("ix_person_name_terms", "name_terms", postgresql_using="gin"),
     )
     __mapper_args__: dict[str, Any] = {**VersionedMixin.__mapper_args__, "eager_defaults": True}  # noqa: RUF012
     __audit_personal__: ClassVar[frozenset[str]] = frozenset(
@@ -97,6 +102,7 @@ class Person(Audited, IdMixin, TimestampMixin, VersionedMixin, AreaMixin, Regist
         {
             "name_folded",
             "name_words",
+            "name_terms",
             "citizen_id_ciphertext",
             "citizen_id_bidx",
             "legacy_id_ciphertext",
@@ -114,6 +120,9 @@ class Person(Audited, IdMixin, TimestampMixin, VersionedMixin, AreaMixin, Regist
     # Computed by PostgreSQL from name_folded; never loaded by the ORM.
     name_words: Mapped[str] = mapped_column(
         TSVECTOR, Computed(NAME_WORDS_EXPRESSION, persisted=True), deferred=True
+    )
+    name_terms: Mapped[str] = mapped_column(
+        TSVECTOR, Computed(NAME_TERMS_EXPRESSION, persisted=True), deferred=True
     )
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     birth_year: Mapped[int] = mapped_column(SmallInteger, index=True)

@@ -9,15 +9,16 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    Text,
     cast,
     func,
     literal,
-    literal_column,
     select,
     text,
     tuple_,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.exc import IntegrityError
 
 from registry_api.models import HouseholdMembership, Person
@@ -45,10 +46,20 @@ def in_area(area: AreaScope) -> ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class NameQuery:
-    """A folded search: the whole query (for exact matches) and the tsquery text (`w1 & w2 & w3:*`)."""
+    """A folded search: its words (letters and digits only; the last one may be cut short)."""
 
-    folded: str
-    tsquery: str
+    words: tuple[str, ...]
+
+    @property
+    def folded(self) -> str:
+        """The whole query, for exact full-name matches."""
+        return " ".join(self.words)
+
+    @property
+    def terms(self) -> str:
+        """The tsquery of the word phase: every word whole, the last as a prefix term (`'nguyen' &
+        'van' & 'du~'`), each one entry of `ix_person_name_terms` (models.person)."""
+        return " & ".join([*(f"'{w}'" for w in self.words[:-1]), f"'{self.words[-1]}~'"])
 
 
 @dataclass(frozen=True)
@@ -62,9 +73,9 @@ class SearchAfter:
 
 def _words_match(query: NameQuery) -> ColumnElement[bool]:
     # The query text is bound, and holds folded words (letters and digits) only: no tsquery syntax
-    # a caller could inject.
-    tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), query.tsquery)
-    return Person.name_words.bool_op("@@")(tsquery)
+    # a caller could inject. Cast, not `to_tsquery`: the terms are taken as they are (a parser would
+    # cut `du~` to `du`).
+    return Person.name_terms.bool_op("@@")(cast(literal(query.terms, Text), TSQUERY))
 
 
 class PersonRepository(RepositoryBase[Person]):

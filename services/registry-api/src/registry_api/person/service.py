@@ -391,7 +391,7 @@ class PersonService:
                 "Type at least one letter or digit.",
                 errors=_error("/query/q", "search_query_empty", "no letters or digits"),
             )
-        query = NameQuery(folded=" ".join(words), tsquery=" & ".join([*words[:-1], f"{words[-1]}:*"]))
+        query = NameQuery(words=tuple(words))
         after = None
         if params.cursor:
             phase, score, last_id = decode_cursor(SEARCH_KEYS, params.cursor)
