@@ -16,16 +16,21 @@ def make_engine(
     statement_timeout_ms: int = 15_000,
     app_name: str = "noxh",
     pre_ping: bool = False,
+    max_overflow: int | None = None,
 ) -> AsyncEngine:
     """A pooled engine. A pooled connection the server has closed (a restart, a failover, an
     administrator's `pg_terminate_backend`) is replaced when it is checked out: asyncpg knows its
     socket is closed, so this costs no round trip. SQLAlchemy's `pool_pre_ping` (`pre_ping=True`)
     instead sends BEGIN, an empty query and ROLLBACK on every checkout - three round trips per
-    request, measured in docs/performance.md."""
+    request, measured in docs/performance.md.
+
+    `max_overflow` (default: as many as `pool_size`) connections are opened beyond the pool when it is
+    busy and closed as soon as they are returned; 0 makes a request beyond the pool wait for one
+    (`pool_timeout`, then 503 with Retry-After) instead."""
     engine = create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=pool_size if max_overflow is None else max_overflow,
         pool_pre_ping=pre_ping,
         pool_timeout=10,
         connect_args={

@@ -90,6 +90,11 @@ def create_service_app(
                 pool_size=settings.DB_POOL_SIZE,
                 statement_timeout_ms=settings.DB_STATEMENT_TIMEOUT_MS,
                 app_name=settings.SERVICE_NAME,
+                # No overflow: an overflow connection is closed as soon as it is returned, so a load
+                # above the pool opened a connection per request (a new server process, its caches and
+                # every prepared statement built again: docs/performance.md §3). Waiting for a pooled
+                # one is cheaper, and the CPU is saturated by far fewer connections anyway.
+                max_overflow=0,
             )
             app.state.sessionmaker = make_sessionmaker(engine)
         if app.state.token_verifier is None:
