@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import random
 import sys
@@ -43,8 +42,6 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
-import jwt
-from jwt.algorithms import RSAAlgorithm
 
 from bench.common import (
     PII_BLIND_INDEX_KEY,
@@ -53,16 +50,15 @@ from bench.common import (
     drop_database,
     migrated_database,
     out,
+    service_env,
     table,
     with_database,
     write_result,
 )
 from bench.loadgen import percentile
 from bench.procs import SERVER_PIDS, app_process, cpu_seconds, free_port, server_process
-from bench.serve import ISSUER, KID
-from bench.serve import _key as bench_issuer_key
+from bench.serve import bench_verifier, mint_token, serve_app
 from devstack.paths import data_dir
-from servicekit.tokens import JwksCache, TokenVerifier
 
 PROVINCE = "31"  # the synthetic province (bench/province.py)
 FUNDING_DB = "bench_loans_funding"
@@ -78,34 +74,9 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def mint(audience: str, *, subject: str, client_id: str, roles: list[str], **claims: Any) -> str:
-    """An RS256 token of the bench issuer (the key bench/serve.py signs with) for `audience`."""
-    now = int(time.time())
-    payload: dict[str, Any] = {
-        "iss": ISSUER,
-        "aud": audience,
-        "sub": subject,
-        "iat": now,
-        "exp": now + 3600,
-        "azp": client_id,
-        "roles": roles,
-        "area_codes": [PROVINCE],
-        "scope": "",
-        **claims,
-    }
-    return jwt.encode(payload, bench_issuer_key(), algorithm="RS256", headers={"kid": KID})
-
-
-def verifier_for(audience: str) -> TokenVerifier:
-    """servicekit's verifier for `audience`, the issuer's JWKS served in-process (as bench/serve.py)."""
-    jwk = json.loads(RSAAlgorithm.to_jwk(bench_issuer_key().public_key()))
-    jwk.update({"kid": KID, "use": "sig", "alg": "RS256"})
-    jwks = {"keys": [jwk]}
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=jwks))
-    return TokenVerifier(
-        issuer=ISSUER,
-        audience=audience,
-        jwks=JwksCache(ISSUER + "/jwks", client=httpx.AsyncClient(transport=transport)),
-        algorithms=["RS256"],
+    """A bench issuer's token for `audience`, for the whole province."""
+    return mint_token(
+        roles=roles, area_codes=[PROVINCE], audience=audience, subject=subject, client_id=client_id, **claims
     )
 
 
@@ -140,18 +111,14 @@ class Service:
         return ROOT / "services" / self.name
 
     def env(self, database_url: str, **extra: str) -> dict[str, str]:
-        """The settings the service reads, for this database (development keys, the bench issuer)."""
-        values = {
-            "DATABASE_URL": with_database(database_url, database_url.rsplit("/", 1)[1], "postgresql+asyncpg"),
-            "OIDC_ISSUER": ISSUER,
-            "PII_ENCRYPTION_KEY": PII_ENCRYPTION_KEY,
-            "PII_BLIND_INDEX_KEY": PII_BLIND_INDEX_KEY,
-            "SERVICE_CLIENT_ID": self.name,
-            "SERVICE_CLIENT_SECRET": "dev-only-bench-client-secret",
-            "LOG_LEVEL": "WARNING",
+        """The settings the service reads, for this database, with its own service client."""
+        return service_env(
+            self.name,
+            database_url,
+            SERVICE_CLIENT_ID=self.name,
+            SERVICE_CLIENT_SECRET="dev-only-bench-client-secret",  # noqa: S106 (the bench issuer takes any)
             **extra,
-        }
-        return {self.prefix + key: value for key, value in values.items()}
+        )
 
 
 FUNDING = Service("funding-api", "FUNDING_", "funding_api")
@@ -182,8 +149,6 @@ def service_process(kind: str, database_url: str, *, pool_size: int = 10, **sett
 
 
 def serve(kind: str, port: int) -> None:
-    import uvicorn
-
     from servicekit.http import build_service_client
 
     app: Any
@@ -200,22 +165,12 @@ def serve(kind: str, port: int) -> None:
             base_url=settings.REGISTRY_URL,
             token_transport=token_endpoint(FUNDING.name),
         )
-        app = create_funding_app(token_verifier=verifier_for(FUNDING.name), registry_client=registry)
+        app = create_funding_app(token_verifier=bench_verifier(FUNDING.name), registry_client=registry)
     else:
         from inspection_api.main import create_app as create_inspection_app
 
-        app = create_inspection_app(token_verifier=verifier_for(INSPECTION.name))
-    with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.run(
-            app,
-            host="127.0.0.1",
-            port=port,
-            loop="uvloop",
-            http="httptools",
-            access_log=False,
-            log_level="warning",
-            lifespan="on",
-        )
+        app = create_inspection_app(token_verifier=bench_verifier(INSPECTION.name))
+    serve_app(app, port)
 
 
 # ------------------------------------------------------------------------------------- POST load

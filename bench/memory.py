@@ -43,7 +43,7 @@ from bench.common import (
 )
 from bench.loadgen import Stats, run_load
 from bench.procs import SERVER_PIDS, app_process, free_port, rss_mb, server_process
-from bench.serve import ISSUER, KID, _key, bench_verifier
+from bench.serve import ISSUER, KID, _key, bench_verifier, serve_app
 from devstack.paths import data_dir
 
 
@@ -339,23 +339,10 @@ def serve(name: str, port: int) -> None:
     verifier (the bench issuer's key, in process) for its own audience."""
     import importlib
 
-    import uvicorn
-
     service = BY_NAME[name]
-    verifier = bench_verifier()
-    verifier.audience = service.name
+    verifier = bench_verifier(service.name)
     app = importlib.import_module(f"{service.package}.main").create_app(token_verifier=verifier)
-    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it stopped on
-        uvicorn.run(
-            app,
-            host="127.0.0.1",
-            port=port,
-            loop="uvloop",
-            http="httptools",
-            access_log=False,
-            log_level="warning",
-            lifespan="on",
-        )
+    serve_app(app, port)
 
 
 # `make bench`'s parameters (bench/run.py holds its own copy, and the smoke ones).

@@ -47,31 +47,44 @@ def _key() -> rsa.RSAPrivateKey:
     return loaded
 
 
-def mint_token(*, roles: list[str], area_codes: list[str], expires_in: int = 3600) -> str:
+def mint_token(
+    *,
+    roles: list[str],
+    area_codes: list[str],
+    expires_in: int = 3600,
+    audience: str = AUDIENCE,
+    subject: str | None = None,
+    client_id: str = "bench",
+    **extra: Any,
+) -> str:
+    """An RS256 token of the bench issuer for `audience` (registry-api's unless told); `extra` claims
+    (a scope, a quota) are added as given."""
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": "bench-" + uuid.uuid4().hex[:8],
+        "aud": audience,
+        "sub": subject or "bench-" + uuid.uuid4().hex[:8],
         "iat": now,
         "exp": now + expires_in,
-        "azp": "bench",
+        "azp": client_id,
         "roles": roles,
         "area_codes": area_codes,
         "scope": "",
+        **extra,
     }
     return jwt.encode(claims, _key(), algorithm="RS256", headers={"kid": KID})
 
 
-def bench_verifier() -> TokenVerifier:
-    """servicekit's verifier; `BENCH_BEFORE_FIXES=1` turns its memory of verified tokens off."""
+def bench_verifier(audience: str = AUDIENCE) -> TokenVerifier:
+    """servicekit's verifier for `audience` (registry-api's unless told), the issuer's JWKS served in
+    process; `BENCH_BEFORE_FIXES=1` turns its memory of verified tokens off."""
     jwk = json.loads(RSAAlgorithm.to_jwk(_key().public_key()))
     jwk.update({"kid": KID, "use": "sig", "alg": "RS256"})
     jwks = {"keys": [jwk]}
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json=jwks))
     return TokenVerifier(
         issuer=ISSUER,
-        audience=AUDIENCE,
+        audience=audience,
         jwks=JwksCache(ISSUER + "/jwks", client=httpx.AsyncClient(transport=transport)),
         algorithms=["RS256"],
         cache_size=0 if os.environ.get("BENCH_BEFORE_FIXES") == "1" else VERIFIED_CACHE_SIZE,
@@ -104,9 +117,25 @@ def registry_app() -> Any:
     return app
 
 
-def main() -> None:
+def serve_app(app: Any, port: int) -> None:
+    """Serve `app` on 127.0.0.1:`port` as every benchmarked server runs (uvloop, httptools, one worker,
+    no access log) until SIGINT or SIGTERM."""
     import uvicorn
 
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it stopped on
+        uvicorn.run(
+            app,
+            host="127.0.0.1",
+            port=port,
+            loop="uvloop",
+            http="httptools",
+            access_log=False,
+            log_level="warning",
+            lifespan="on",
+        )
+
+
+def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("app", choices=["registry", "raw", "fastapi"])
     parser.add_argument("--port", type=int, required=True)
@@ -129,17 +158,7 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it stopped on
-        uvicorn.run(
-            app,
-            host="127.0.0.1",
-            port=args.port,
-            loop="uvloop",
-            http="httptools",
-            access_log=False,
-            log_level="warning",
-            lifespan="on",
-        )
+    serve_app(app, args.port)
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(profile_to)
