@@ -154,7 +154,9 @@ RELATIONSHIPS = {
     "khác": "other",
 }
 MARKS = {"x", "✓", "✔", "1", "có"}
-TOTAL_ROW_STARTS = ("tong cong", "tong so", "cong", "tong")
+# A total or subtotal row starts with one of these words ("Tổng cộng", "Tổng số", "Cộng", "Cộng thôn
+# Cao Xá"), as a whole word: "Tống" and "Công" are also family names.
+TOTAL_ROW = re.compile(r"(tong cong|tong so|cong|tong)\b")
 
 
 @dataclass(frozen=True)
@@ -273,17 +275,25 @@ def parse(content: bytes, file_format: str, *, today: date) -> ParsedFile:
         missing.append(DISPLAY["date_of_birth"])
     if missing:
         raise FileUnreadable("columns_missing", "Columns missing: " + ", ".join(missing) + ".")
+    body = rows[data_start:]
+    # A (sub)total row before the last row holding a citizen ID is a subtotal: households follow it.
+    id_column = columns["citizen_id"]
+    last_with_id = max(
+        (i for i, (_, cells) in enumerate(body) if id_column < len(cells) and clean_text(cells[id_column])),
+        default=-1,
+    )
     parsed: list[ParsedRow] = []
-    for row_number, cells in rows[data_start:]:
+    for index, (row_number, cells) in enumerate(body):
         raw = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
         texts = {name: clean_text(v) for name, v in raw.items()}
         if not any(texts.values()):
             continue  # blank row
-        first = fold(next((t for t in (clean_text(c) for c in cells) if t), ""))
-        if first.startswith(TOTAL_ROW_STARTS) and not texts.get("citizen_id"):
-            break  # the total row; what follows is the signature block
-        if not texts.get("citizen_id") and not texts.get("gender") and not _has_birth(texts):
-            continue  # a section title ("Thôn Cao Xá") or a note line
+        names_a_person = bool(texts.get("citizen_id") or texts.get("gender") or _has_birth(texts))
+        if not names_a_person:
+            first = fold(next((t for t in (clean_text(c) for c in cells) if t), ""))
+            if TOTAL_ROW.match(first) and index > last_with_id:
+                break  # the total row; what follows is the signature block
+            continue  # a subtotal, a section title ("Thôn Cao Xá") or a note line
         parsed.append(_row(row_number, raw, texts, today=today))
     return ParsedFile(rows=parsed, columns=columns)
 
