@@ -266,7 +266,7 @@ PARAMETERS: dict[str, dict[str, dict[str, Any]]] = {
         "pagination": {"requests": 600, "warmup": 60, "concurrency": 4},
         "search": {"names": 1000, "requests": 2000, "warmup": 100, "concurrency": 20},
         "dashboards": {"requests": 40, "warmup": 1, "concurrency": 2, "max_seconds": 30.0},
-        "imports": {"households": 1000, "households_per_file": 877, "max_seconds": 300.0},
+        "imports": {"households": 100_000, "households_per_file": 877, "max_seconds": 900.0},
         "export": {"formats": ("csv", "xlsx"), "xlsx_whole_province": False},
         "loans": {"events": 5000, "concurrency": 10, "duplicates": 0.1, "pool_size": 10},
         "sync": {"batches": 5, "batch_size": 500, "concurrency": 2, "cases_each": 20, "pool_size": 10},
